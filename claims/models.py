@@ -1,0 +1,231 @@
+"""Articles, the claims split out of them, the verdicts reviewers give, and the audit trail."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SPLITTING = "splitting", "Splitting"
+        SPLIT = "split", "Split"
+        FAILED = "failed", "Failed"
+
+    title = models.CharField(max_length=500)
+    # Stored normalised (see claims.text.normalize_url); NULL when absent so uniqueness holds only
+    # between articles that have one.
+    url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
+    source = models.CharField("outlet", max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    body = models.TextField()
+    # SHA-256 of the normalised body: the same text twice is refused.
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    failure_reason = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # Set when a worker takes the article; only the holder of the token may write its claims.
+    split_token = models.UUIDField(null=True, blank=True, editable=False)
+    extractor_version = models.CharField(max_length=64, blank=True)
+    split_at = models.DateTimeField(null=True, blank=True)
+
+    ingested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweep looks for articles stuck in a status since before a cut-off.
+            models.Index(fields=["status", "status_changed_at"], name="article_status_changed"),
+            models.Index(fields=["-created_at"], name="article_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.SPLIT, self.Status.FAILED)
+
+
+class Claim(models.Model):
+    class Kind(models.TextChoices):
+        QUANTITY = "quantity", "Quantity / statistic"
+        COMPARISON = "comparison", "Comparison / superlative"
+        EVENT = "event", "Event / action"
+        ATTRIBUTION = "attribution", "Attribution / quote"
+        NOT_CHECKABLE = "not_checkable", "Not checkable"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_REVIEW = "in_review", "In review"
+        VERDICT = "verdict", "Verdict given"
+        DISMISSED = "dismissed", "Dismissed"
+        DUPLICATE = "duplicate", "Duplicate"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    text = models.TextField(help_text="The claim, standing alone.")
+    sentence = models.TextField(help_text="The sentence the claim comes from.")
+    # body[start:end] is exactly the evidence span.
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(help_text="Order of the claim within its article.")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EVENT)
+    score = models.FloatField(help_text="Check-worthiness, 0 to 1.")
+    entities = models.JSONField(default=list, blank=True)
+    quantities = models.JSONField(default=list, blank=True)
+    speaker = models.CharField(max_length=300, blank=True)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="claim_article_position"),
+            models.CheckConstraint(condition=Q(start__lte=F("end")), name="claim_span_ordered"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="claim_score_0_1"
+            ),
+        ]
+        indexes = [
+            # The queue: open claims, most check-worthy first.
+            models.Index(fields=["status", "-score", "id"], name="claim_queue"),
+            models.Index(fields=["assignee", "lease_expires_at"], name="claim_lease"),
+            models.Index(fields=["-created_at"], name="claim_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def lease_held_by_other(self, user: Any, *, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.assignee_id is not None
+            and self.assignee_id != getattr(user, "pk", None)
+            and self.lease_expires_at is not None
+            and self.lease_expires_at > now
+        )
+
+
+class Rating(models.TextChoices):
+    TRUE = "true", "True"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    MIXED = "mixed", "Mixed"
+    MOSTLY_FALSE = "mostly_false", "Mostly false"
+    FALSE = "false", "False"
+    MISLEADING = "misleading", "Misleading"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+
+# ClaimReview reviewRating: ratingValue on a 1 (worst) .. 5 (best) scale, alternateName the label.
+# Misleading sits with mostly false; unverifiable has no place on the scale, so no ratingValue.
+CLAIMREVIEW_BEST_RATING = 5
+CLAIMREVIEW_WORST_RATING = 1
+CLAIMREVIEW_RATING_VALUES: dict[str, int | None] = {
+    Rating.TRUE: 5,
+    Rating.MOSTLY_TRUE: 4,
+    Rating.MIXED: 3,
+    Rating.MOSTLY_FALSE: 2,
+    Rating.FALSE: 1,
+    Rating.MISLEADING: 2,
+    Rating.UNVERIFIABLE: None,
+}
+
+
+class Verdict(models.Model):
+    """A reviewer's rating of a claim. Never edited: a new verdict supersedes the current one."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    rating = models.CharField(max_length=16, choices=Rating.choices)
+    explanation = models.TextField()
+    evidence_urls = models.JSONField(default=list, blank=True)
+    is_current = models.BooleanField(default=True)
+    superseded_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(is_current=True), name="verdict_one_current_per_claim"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-updated_at", "-id"], name="verdict_updated"),
+            models.Index(fields=["rating"], name="verdict_rating"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()}: {self.claim}"
+
+    @property
+    def claimreview_rating_value(self) -> int | None:
+        return CLAIMREVIEW_RATING_VALUES[self.rating]
+
+
+class AuditEvent(models.Model):
+    """Who did what, when. Rows are only ever added."""
+
+    class Action(models.TextChoices):
+        INGEST = "ingest", "Ingested"
+        SPLIT = "split", "Split into claims"
+        SPLIT_FAILED = "split_failed", "Split failed"
+        REQUEUE = "requeue", "Re-queued"
+        ASSIGN = "assign", "Assigned"
+        RELEASE = "release", "Released"
+        VERDICT = "verdict", "Verdict"
+        DISMISS = "dismiss", "Dismissed"
+        CHANGE = "change", "Changed"
+
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    message = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        who = self.actor or "system"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.get_action_display()}"

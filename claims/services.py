@@ -1,0 +1,462 @@
+"""Every write to articles, claims and verdicts goes through here.
+
+Views, API endpoints, admin actions, management commands and Celery tasks all call these functions,
+so the rules (duplicates refused, claims replaced atomically, verdicts never overwritten, every
+change audited) hold whichever door a change comes in by.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from claims.models import Article, AuditEvent, Claim, Rating, Verdict
+from claims.text import clean_text, content_hash, normalize_url, title_from_text
+
+if TYPE_CHECKING:
+    from workers.extraction import ClaimCandidate
+
+logger = logging.getLogger(__name__)
+
+# The task's registered name; the web process sends it by name so it never imports the worker side.
+SPLIT_TASK_NAME = "workers.split_article"
+MAX_EVIDENCE_URLS = 20
+
+
+class DuplicateArticle(ValidationError):
+    """The article (same text, or same URL) is already stored."""
+
+    def __init__(self, existing: Article, *, reason: str) -> None:
+        self.existing = existing
+        super().__init__(
+            f"This article is already stored ({reason}): #{existing.pk} “{existing.title}”.",
+            code="duplicate",
+        )
+
+
+class ArticleTooLarge(ValidationError):
+    def __init__(self, length: int) -> None:
+        limit = settings.FACTCHECK_MAX_ARTICLE_CHARS
+        super().__init__(
+            f"The article has {length:,} characters; the limit is {limit:,}.", code="too_large"
+        )
+
+
+class ClaimHeldByOther(ValidationError):
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(
+            f"Claim #{claim.pk} is being reviewed by {claim.assignee} until "
+            f"{claim.lease_expires_at:%H:%M:%S} UTC.",
+            code="held",
+        )
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: Any = None,
+    article: Article | None = None,
+    claim: Claim | None = None,
+    verdict: Verdict | None = None,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. Not idempotent: each call is one more row."""
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        article=article,
+        claim=claim,
+        verdict=verdict,
+        message=message,
+        data=data or {},
+    )
+
+
+# --- Articles --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_create(
+    *,
+    title: str,
+    body: str,
+    url: str | None = None,
+    source: str = "",
+    author: str = "",
+    published_on: date | None = None,
+    ingested_by: Any = None,
+    via: str = "api",
+) -> Article:
+    """Store a new article and queue its split after commit. Not idempotent: a repeat is refused
+    with ``DuplicateArticle`` naming the stored one."""
+    body = clean_text(body)
+    if not body:
+        raise ValidationError("The article has no text.", code="empty")
+    if len(body) > settings.FACTCHECK_MAX_ARTICLE_CHARS:
+        raise ArticleTooLarge(len(body))
+    title = " ".join(title.split())[:500] or title_from_text(body)
+    normalized_url = normalize_url(url) if url and url.strip() else None
+    digest = content_hash(body)
+
+    _refuse_duplicate(digest=digest, url=normalized_url)
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=title,
+                body=body,
+                url=normalized_url,
+                source=" ".join(source.split())[:200],
+                author=" ".join(author.split())[:200],
+                published_on=published_on,
+                content_hash=digest,
+                ingested_by=ingested_by
+                if getattr(ingested_by, "is_authenticated", False)
+                else None,
+            )
+    except IntegrityError:
+        # Another request stored the same article between our check and our insert.
+        _refuse_duplicate(digest=digest, url=normalized_url)
+        raise
+    audit_record(
+        action=AuditEvent.Action.INGEST,
+        actor=ingested_by,
+        article=article,
+        message=f"Ingested via {via}",
+        data={"via": via, "chars": len(body)},
+    )
+    transaction.on_commit(partial(article_enqueue_split, article_id=article.pk))
+    return article
+
+
+def article_check_new(*, body: str, url: str | None = None) -> None:
+    """Raise ``DuplicateArticle`` if this text or URL is already stored. Reads only."""
+    _refuse_duplicate(
+        digest=content_hash(clean_text(body)), url=normalize_url(url) if url else None
+    )
+
+
+def _refuse_duplicate(*, digest: str, url: str | None) -> None:
+    same_text = Article.objects.filter(content_hash=digest).first()
+    if same_text is not None:
+        raise DuplicateArticle(same_text, reason="same text")
+    if url is not None:
+        same_url = Article.objects.filter(url=url).first()
+        if same_url is not None:
+            raise DuplicateArticle(same_url, reason="same URL")
+
+
+def article_enqueue_split(*, article_id: int) -> bool:
+    """Send the split task. Idempotent in effect: a spare message finds the article taken or done.
+
+    Returns False instead of raising when the broker is unreachable: the article is already
+    stored as queued, and the sweep sends it again once the broker is back."""
+    from factcheck.celery import app
+
+    try:
+        app.send_task(SPLIT_TASK_NAME, args=[article_id])
+    except Exception:  # the broker client raises many types; none may fail an ingest
+        logger.warning(
+            "could not queue article %s; the sweep will retry", article_id, exc_info=True
+        )
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class SplitOutcome:
+    result: str  # "split", "failed", "busy" (another worker holds it), "skipped" (gone or done)
+    claims: int = 0
+    retry_in: float | None = None
+    reason: str = ""
+
+
+Extractor = Callable[[str], "tuple[Sequence[ClaimCandidate], str]"]
+
+
+def _default_extractor(body: str) -> "tuple[Sequence[ClaimCandidate], str]":
+    # Imported here: only worker processes may load spaCy.
+    from workers.pipeline import extract_article
+
+    return extract_article(body)
+
+
+def article_extract_claims(*, article_id: int, extractor: Extractor | None = None) -> SplitOutcome:
+    """Split one article into claims. Idempotent: running it again leaves the same claims.
+
+    A worker first takes the article with a conditional update, so two workers never split it at
+    once; a worker that died keeps it only until its lease runs out. The claims are written in one
+    transaction, and only by the worker that still holds the article's token."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    lease = timedelta(seconds=settings.FACTCHECK_SPLIT_LEASE_SECONDS)
+    taken = (
+        Article.objects.filter(pk=article_id)
+        .filter(
+            Q(status=Article.Status.QUEUED)
+            | Q(status=Article.Status.SPLITTING, status_changed_at__lt=now - lease)
+        )
+        .update(
+            status=Article.Status.SPLITTING,
+            split_token=token,
+            status_changed_at=now,
+            attempts=F("attempts") + 1,
+        )
+    )
+    if taken != 1:
+        row = Article.objects.filter(pk=article_id).values("status", "status_changed_at").first()
+        if row is None:
+            return SplitOutcome("skipped", reason="article no longer exists")
+        if row["status"] == Article.Status.SPLITTING:
+            expires = row["status_changed_at"] + lease
+            return SplitOutcome("busy", retry_in=max(1.0, (expires - now).total_seconds()))
+        return SplitOutcome("skipped", reason=f"article is already {row['status']}")
+
+    body = Article.objects.values_list("body", flat=True).get(pk=article_id)
+    from workers.extraction import ExtractionInputError
+
+    try:
+        candidates, version = (extractor or _default_extractor)(body)
+    except ExtractionInputError as exc:
+        article_mark_failed(article_id=article_id, reason=str(exc), token=token)
+        return SplitOutcome("failed", reason=str(exc))
+    return _article_store_claims(
+        article_id=article_id, token=token, candidates=candidates, version=version
+    )
+
+
+@transaction.atomic
+def _article_store_claims(
+    *,
+    article_id: int,
+    token: uuid.UUID,
+    candidates: Sequence["ClaimCandidate"],
+    version: str,
+) -> SplitOutcome:
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None:
+        return SplitOutcome("skipped", reason="article was deleted during the split")
+    if article.status != Article.Status.SPLITTING or article.split_token != token:
+        # Our lease ran out and another worker took the article over; its result stands.
+        return SplitOutcome("skipped", reason="another worker took the article over")
+    reviewed = article.claims.exclude(status=Claim.Status.NEW).count()
+    if reviewed or Verdict.objects.filter(claim__article=article).exists():
+        reason = (
+            "Re-split refused: this article's claims are already being reviewed, and replacing "
+            "them would discard that work."
+        )
+        _set_failed(article, reason)
+        return SplitOutcome("failed", reason=reason)
+
+    article.claims.all().delete()
+    Claim.objects.bulk_create(
+        Claim(
+            article=article,
+            position=position,
+            text=c.text,
+            sentence=c.sentence,
+            start=c.start,
+            end=c.end,
+            kind=c.kind,
+            score=c.score,
+            entities=c.entities,
+            quantities=c.quantities,
+            speaker=c.speaker[:300],
+        )
+        for position, c in enumerate(candidates)
+    )
+    now = timezone.now()
+    article.status = Article.Status.SPLIT
+    article.status_changed_at = now
+    article.split_at = now
+    article.split_token = None
+    article.failure_reason = ""
+    article.extractor_version = version
+    article.save()
+    audit_record(
+        action=AuditEvent.Action.SPLIT,
+        article=article,
+        message=f"Split into {len(candidates)} claims by extractor {version}",
+        data={"claims": len(candidates), "extractor_version": version},
+    )
+    return SplitOutcome("split", claims=len(candidates))
+
+
+def _set_failed(article: Article, reason: str) -> None:
+    article.status = Article.Status.FAILED
+    article.status_changed_at = timezone.now()
+    article.failure_reason = reason
+    article.split_token = None
+    article.save()
+    audit_record(action=AuditEvent.Action.SPLIT_FAILED, article=article, message=reason)
+
+
+@transaction.atomic
+def article_mark_failed(*, article_id: int, reason: str, token: uuid.UUID | None = None) -> bool:
+    """Mark an article failed with a reason people can read. Idempotent.
+
+    With ``token``, only while that split still holds the article."""
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None or article.status == Article.Status.SPLIT:
+        return False
+    if token is not None and article.split_token != token:
+        return False
+    _set_failed(article, reason)
+    return True
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    requeued: list[int]
+    given_up: list[int]
+    enqueue_failures: int
+
+
+def articles_sweep(*, now: datetime | None = None, limit: int = 500) -> SweepResult:
+    """Re-queue articles whose split was lost (message dropped, worker killed). Idempotent.
+
+    The database, not the broker, says what still needs doing."""
+    now = now or timezone.now()
+    lease_cutoff = now - timedelta(seconds=settings.FACTCHECK_SPLIT_LEASE_SECONDS)
+    queued_cutoff = now - timedelta(seconds=settings.FACTCHECK_QUEUED_TIMEOUT_SECONDS)
+    stale = Article.objects.filter(
+        Q(status=Article.Status.SPLITTING, status_changed_at__lt=lease_cutoff)
+        | Q(status=Article.Status.QUEUED, status_changed_at__lt=queued_cutoff)
+    ).values_list("pk", "status", "status_changed_at", "attempts")[:limit]
+
+    requeued: list[int] = []
+    given_up: list[int] = []
+    for pk, status, changed_at, attempts in list(stale):
+        if attempts >= settings.FACTCHECK_MAX_SPLIT_ATTEMPTS:
+            reason = (
+                f"Gave up after {attempts} attempts: the split never finished "
+                f"(each attempt may take up to {settings.FACTCHECK_SPLIT_LEASE_SECONDS} s)."
+            )
+            if article_mark_failed(article_id=pk, reason=reason):
+                given_up.append(pk)
+            continue
+        # Conditional on the row being as we read it: a worker may have taken it meanwhile.
+        moved = Article.objects.filter(pk=pk, status=status, status_changed_at=changed_at).update(
+            status=Article.Status.QUEUED, status_changed_at=now, split_token=None
+        )
+        if moved:
+            audit_record(
+                action=AuditEvent.Action.REQUEUE,
+                article=Article(pk=pk),
+                message=f"Re-queued by the sweep (was {status} since {changed_at:%Y-%m-%d %H:%M:%S})",
+            )
+            requeued.append(pk)
+    failures = sum(1 for pk in requeued if not article_enqueue_split(article_id=pk))
+    return SweepResult(requeued=requeued, given_up=given_up, enqueue_failures=failures)
+
+
+# --- Claims and verdicts ---------------------------------------------------------------------
+
+
+def _validate_evidence_urls(urls: Iterable[str]) -> list[str]:
+    validator = URLValidator(schemes=["http", "https"])
+    cleaned: list[str] = []
+    for raw in urls:
+        url = raw.strip()
+        if not url:
+            continue
+        try:
+            validator(url)
+        except ValidationError:
+            raise ValidationError(
+                f"“{url[:200]}” is not a web address (only http:// and https:// links).",
+                code="invalid_url",
+            ) from None
+        if url not in cleaned:
+            cleaned.append(url)
+    if len(cleaned) > MAX_EVIDENCE_URLS:
+        raise ValidationError(f"At most {MAX_EVIDENCE_URLS} evidence links.", code="too_many")
+    return cleaned
+
+
+@transaction.atomic
+def verdict_set(
+    *,
+    claim_id: int,
+    reviewer: Any,
+    rating: str,
+    explanation: str,
+    evidence_urls: Iterable[str] = (),
+) -> Verdict:
+    """Record a verdict on a claim, superseding the current one. Not idempotent: each call adds a
+    verdict to the claim's history; none is ever overwritten."""
+    if rating not in Rating.values:
+        raise ValidationError(f"“{rating}” is not a rating; use one of {', '.join(Rating.values)}.")
+    explanation = explanation.strip()
+    if not explanation:
+        raise ValidationError("Explain the verdict: the explanation is empty.", code="empty")
+    urls = _validate_evidence_urls(evidence_urls)
+    claim = Claim.objects.select_for_update().select_related("assignee").get(pk=claim_id)
+    now = timezone.now()
+    if claim.lease_held_by_other(reviewer, now=now):
+        raise ClaimHeldByOther(claim)
+
+    previous = Verdict.objects.select_for_update().filter(claim=claim, is_current=True).first()
+    if previous is not None:
+        # Cleared before the insert: at most one current verdict per claim is a constraint.
+        previous.is_current = False
+        previous.save(update_fields=["is_current", "updated_at"])
+    verdict = Verdict.objects.create(
+        claim=claim,
+        reviewer=reviewer,
+        rating=rating,
+        explanation=explanation,
+        evidence_urls=urls,
+        published_at=now,
+    )
+    if previous is not None:
+        previous.superseded_by = verdict
+        previous.save(update_fields=["superseded_by", "updated_at"])
+
+    claim.status = Claim.Status.VERDICT
+    claim.assignee = None
+    claim.lease_expires_at = None
+    claim.save(update_fields=["status", "assignee", "lease_expires_at", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.VERDICT,
+        actor=reviewer,
+        article=Article(pk=claim.article_id),
+        claim=claim,
+        verdict=verdict,
+        message=f"Rated {verdict.get_rating_display()}"
+        + (f" (was {previous.get_rating_display()})" if previous else ""),
+        data={"rating": rating, "previous": previous.rating if previous else None},
+    )
+    return verdict
+
+
+@transaction.atomic
+def claim_dismiss(*, claim_id: int, user: Any, reason: str = "") -> Claim:
+    """Dismiss a claim as not checkable. Idempotent: dismissing twice records it once."""
+    claim = Claim.objects.select_for_update().get(pk=claim_id)
+    if claim.lease_held_by_other(user):
+        raise ClaimHeldByOther(claim)
+    if claim.status == Claim.Status.DISMISSED:
+        return claim
+    claim.status = Claim.Status.DISMISSED
+    claim.assignee = None
+    claim.lease_expires_at = None
+    claim.save(update_fields=["status", "assignee", "lease_expires_at", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.DISMISS,
+        actor=user,
+        article=Article(pk=claim.article_id),
+        claim=claim,
+        message=reason.strip() or "Dismissed as not checkable",
+    )
+    return claim

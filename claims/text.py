@@ -1,0 +1,134 @@
+"""Turning what people submit (pasted text, .txt, .html, URLs) into clean article text."""
+
+import hashlib
+import re
+import unicodedata
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+# Tracking parameters say where a reader came from, not which article it is.
+_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise, unify line endings, trim each line and collapse runs of blank lines."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x00", "")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def content_hash(text: str) -> str:
+    """Hash that ignores whitespace and case differences, so a re-pasted article is caught."""
+    canonical = " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def normalize_url(url: str) -> str:
+    """Canonical form of an article URL: lower-case scheme and host, no default port, no fragment,
+    no tracking parameters, sorted query, no trailing slash on the path."""
+    url = url.strip()
+    URLValidator(schemes=["http", "https"])(url)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    netloc = host
+    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{parts.port}"
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+               if not _TRACKING_PARAMS.match(k))
+    )  # fmt: skip
+    path = parts.path.rstrip("/") or ""
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def decode_upload(data: bytes, *, name: str = "file") -> str:
+    """Decode uploaded bytes as UTF-8 (with or without BOM); refuse binary and other encodings."""
+    if b"\x00" in data[:8192]:
+        raise ValidationError(f"{name} looks like a binary file, not text or HTML.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"{name} is not valid UTF-8 text (byte {exc.start} cannot be decoded). "
+            "Save it as UTF-8 and try again."
+        ) from None
+
+
+class _TextExtractor(HTMLParser):
+    # Content of these is never article text.
+    SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe"})
+    BLOCK = frozenset(
+        {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+         "blockquote", "section", "article", "header", "footer", "table", "pre", "hr", "figcaption"}
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title_parts: list[str] = []
+        self.h1_parts: list[str] = []
+        self._skip_depth = 0
+        self._in_title = False
+        self._in_h1 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        if tag in self.SKIP:
+            self._skip_depth += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n")
+        if tag == "h1":
+            self._in_h1 = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        if tag in self.SKIP:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n")
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title_parts.append(data)
+            return
+        if self._skip_depth:
+            return
+        self.parts.append(data)
+        if self._in_h1:
+            self.h1_parts.append(data)
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """Return ``(title, text)`` of an HTML document: markup dropped, scripts never kept."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    title = clean_text(" ".join(parser.h1_parts) or " ".join(parser.title_parts))
+    return title.replace("\n", " "), clean_text("".join(parser.parts))
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:1000].lower()
+    return head.startswith(("<!doctype html", "<html")) or bool(
+        re.search(r"<(p|div|body|article|h1)[\s>]", head)
+    )
+
+
+def title_from_text(text: str, *, limit: int = 200) -> str:
+    """First line of the text, cut at a word boundary: a title for articles that came without one."""
+    first = text.strip().split("\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "…"

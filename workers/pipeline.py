@@ -1,0 +1,11 @@
+"""The worker's extractor: the configured spaCy model fed through ``workers.extraction``."""
+
+from collections.abc import Sequence
+
+from workers.extraction import EXTRACTOR_VERSION, ClaimCandidate, extract_claims
+from workers.nlp import get_nlp
+
+
+def extract_article(body: str) -> tuple[Sequence[ClaimCandidate], str]:
+    """Candidates for one article body, with the version of the extractor that made them."""
+    return extract_claims(get_nlp(), body), EXTRACTOR_VERSION

@@ -1,0 +1,84 @@
+"""Celery tasks: thin wrappers that load by ID, call one service, and decide about retries."""
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from claims.services import article_extract_claims, article_mark_failed, articles_sweep
+from workers.broker import prune_delivered_messages
+
+logger = logging.getLogger(__name__)
+
+# Only these are worth another try: the database or the network went away for a while.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+class ArticleBusy(Exception):
+    """Another worker holds the article; come back when its lease runs out."""
+
+
+class SplitTask(Task):
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        # Retries exhausted on a transient error: leave the article for the sweep, which will
+        # re-queue it once the lease runs out (and give up after the attempt cap).
+        if isinstance(exc, TRANSIENT_ERRORS | ArticleBusy):
+            return
+        article_id = args[0] if args else kwargs.get("article_id")
+        try:
+            article_mark_failed(
+                article_id=article_id,
+                reason=f"Internal error while splitting ({type(exc).__name__}); "
+                "an administrator can re-queue it once fixed.",
+            )
+        except Exception:
+            logger.exception("could not mark article %s failed", article_id)
+
+
+@shared_task(
+    bind=True,
+    base=SplitTask,
+    name="workers.split_article",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+)
+def split_article(self: Task, article_id: int) -> dict[str, Any]:
+    """Split one article into claims. Idempotent (see ``article_extract_claims``)."""
+    try:
+        outcome = article_extract_claims(article_id=article_id)
+    except SoftTimeLimitExceeded:
+        reason = (
+            f"The split took longer than {settings.CELERY_TASK_SOFT_TIME_LIMIT} s and was "
+            "stopped; the article may be too long or unusual."
+        )
+        article_mark_failed(article_id=article_id, reason=reason)
+        return {"result": "failed", "reason": reason}
+    if outcome.result == "busy":
+        # A redelivered message (its worker died) finds the article still leased: wait the lease out.
+        raise self.retry(exc=ArticleBusy(), countdown=outcome.retry_in)
+    return {"result": outcome.result, "claims": outcome.claims, "reason": outcome.reason}
+
+
+@shared_task(name="workers.sweep_articles", ignore_result=True)
+def sweep_articles() -> dict[str, int]:
+    """Re-queue lost splits and prune the embedded broker. Idempotent."""
+    result = articles_sweep()
+    pruned = prune_delivered_messages(
+        settings.CELERY_BROKER_URL,
+        older_than=timedelta(seconds=settings.FACTCHECK_BROKER_PRUNE_AFTER_SECONDS),
+    )
+    if result.requeued or result.given_up or pruned:
+        logger.info(
+            "sweep: requeued %s, gave up on %s, pruned %d broker messages",
+            result.requeued, result.given_up, pruned,
+        )  # fmt: skip
+    return {"requeued": len(result.requeued), "given_up": len(result.given_up), "pruned": pruned}
