@@ -22,6 +22,15 @@ ErrorSerializer = inline_serializer(
 )
 
 
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: DRF's CharField would quietly turn 12 into "12"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictModelPermissions(DjangoModelPermissions):
     """Reading needs the view permission too, not only writing."""
 
@@ -56,11 +65,11 @@ class ArticlesApi(APIView):
     queryset = Article.objects.none()  # for the permission class: names the model
 
     class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=500, required=False, allow_blank=True)
-        body = serializers.CharField(trim_whitespace=False)
+        title = StrictCharField(max_length=500, required=False, allow_blank=True)
+        body = StrictCharField(trim_whitespace=False)
         url = serializers.URLField(max_length=2000, required=False, allow_null=True)
-        source = serializers.CharField(max_length=200, required=False, allow_blank=True)
-        author = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        source = StrictCharField(max_length=200, required=False, allow_blank=True)
+        author = StrictCharField(max_length=200, required=False, allow_blank=True)
         published_on = serializers.DateField(required=False, allow_null=True)
 
     @extend_schema(responses={200: ArticleOutputSerializer(many=True)})

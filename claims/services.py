@@ -401,7 +401,9 @@ def verdict_set(
     if not explanation:
         raise ValidationError("Explain the verdict: the explanation is empty.", code="empty")
     urls = _validate_evidence_urls(evidence_urls)
-    claim = Claim.objects.select_for_update().select_related("assignee").get(pk=claim_id)
+    claim = (
+        Claim.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=claim_id)
+    )
     now = timezone.now()
     if claim.lease_held_by_other(reviewer, now=now):
         raise ClaimHeldByOther(claim)

@@ -128,6 +128,8 @@ def _database_from_env() -> dict:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+        # A file, not memory, so a worker process started by the tests sees the same database.
+        config["TEST"] = {"NAME": str(VAR_DIR / "test-factcheck.sqlite3")}
     else:
         config["CONN_HEALTH_CHECKS"] = True
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
@@ -160,6 +162,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# In development WhiteNoise serves straight from the app folders; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "claims:queue"

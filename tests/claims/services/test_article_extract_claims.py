@@ -1,0 +1,112 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from claims import services
+from claims.models import Article, AuditEvent, Claim
+from tests.factories import ArticleFactory, ClaimFactory, VerdictFactory
+from workers.extraction import EXTRACTOR_VERSION, ExtractionInputError
+
+pytestmark = pytest.mark.django_db
+
+
+def _claims(article: Article) -> list[tuple]:
+    return list(
+        Claim.objects.filter(article=article)
+        .order_by("position")
+        .values_list("position", "text", "start", "end", "kind", "score")
+    )
+
+
+def test_it_splits_an_article_into_claims_whose_offsets_point_into_the_body():
+    article = ArticleFactory()
+    outcome = services.article_extract_claims(article_id=article.pk)
+    article.refresh_from_db()
+    assert outcome.result == "split"
+    assert article.status == Article.Status.SPLIT
+    assert article.extractor_version == EXTRACTOR_VERSION
+    assert article.attempts == 1
+    claims = list(article.claims.order_by("position"))
+    assert len(claims) == outcome.claims == 2
+    for claim in claims:
+        assert article.body[claim.start : claim.end] == claim.sentence
+        assert claim.text
+    assert AuditEvent.objects.filter(article=article, action="split").count() == 1
+
+
+def test_running_the_split_twice_leaves_exactly_the_same_claims():
+    article = ArticleFactory()
+    services.article_extract_claims(article_id=article.pk)
+    first = _claims(article)
+    # A second message for a split article does nothing.
+    assert services.article_extract_claims(article_id=article.pk).result == "skipped"
+    assert _claims(article) == first
+    # A real second run (the article re-queued) replaces the claims with the same ones.
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    assert services.article_extract_claims(article_id=article.pk).result == "split"
+    assert _claims(article) == first
+    assert Claim.objects.filter(article=article).count() == len(first)
+
+
+def test_a_second_worker_is_told_to_wait_while_the_first_holds_the_lease():
+    article = ArticleFactory(status=Article.Status.SPLITTING, status_changed_at=timezone.now())
+    outcome = services.article_extract_claims(article_id=article.pk)
+    assert outcome.result == "busy"
+    assert 0 < outcome.retry_in <= 600
+    assert not Claim.objects.filter(article=article).exists()
+
+
+def test_a_worker_takes_over_an_article_whose_lease_ran_out(settings):
+    stale = timezone.now() - timedelta(seconds=settings.FACTCHECK_SPLIT_LEASE_SECONDS + 1)
+    article = ArticleFactory(status=Article.Status.SPLITTING, status_changed_at=stale, attempts=1)
+    assert services.article_extract_claims(article_id=article.pk).result == "split"
+    article.refresh_from_db()
+    assert article.attempts == 2
+
+
+def test_a_worker_whose_lease_was_taken_over_writes_nothing():
+    article = ArticleFactory()
+
+    def extractor_that_loses_its_lease(body: str):
+        # While this worker parses, the sweep hands the article to someone else.
+        Article.objects.filter(pk=article.pk).update(split_token=None, status="queued")
+        return [], "test"
+
+    outcome = services.article_extract_claims(
+        article_id=article.pk, extractor=extractor_that_loses_its_lease
+    )
+    assert outcome.result == "skipped"
+    article.refresh_from_db()
+    assert article.status == Article.Status.QUEUED
+
+
+def test_bad_input_marks_the_article_failed_with_a_readable_reason():
+    article = ArticleFactory()
+
+    def extractor(body: str):
+        raise ExtractionInputError("a paragraph of 2,000,000 characters is too long")
+
+    outcome = services.article_extract_claims(article_id=article.pk, extractor=extractor)
+    article.refresh_from_db()
+    assert outcome.result == "failed"
+    assert article.status == Article.Status.FAILED
+    assert "2,000,000 characters" in article.failure_reason
+    assert AuditEvent.objects.filter(article=article, action="split_failed").exists()
+
+
+def test_a_split_of_a_missing_article_returns_quietly():
+    assert services.article_extract_claims(article_id=987654).result == "skipped"
+
+
+def test_it_refuses_to_replace_claims_that_already_have_verdicts():
+    verdict = VerdictFactory()
+    article = verdict.claim.article
+    ClaimFactory(article=article, position=1)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    outcome = services.article_extract_claims(article_id=article.pk)
+    article.refresh_from_db()
+    assert outcome.result == "failed"
+    assert "already being reviewed" in article.failure_reason
+    assert Claim.objects.filter(article=article).count() == 2
+    assert verdict.claim.verdicts.count() == 1

@@ -1,0 +1,43 @@
+import os
+from collections.abc import Callable
+
+import pytest
+
+from tests.factories import ReviewerFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Locally, a test whose service is absent skips and says why; in CI it must run, so it fails."""
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require() -> Callable[[bool, str], None]:
+    def check(ok: bool, reason: str) -> None:
+        if not ok:
+            skip_or_fail(reason)
+
+    return check
+
+
+@pytest.fixture
+def reviewer(db):  # type: ignore[no-untyped-def]
+    return ReviewerFactory()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict:
+    # Debian's Chromium; never a downloaded browser.
+    return {
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
+    }

@@ -1,0 +1,73 @@
+"""factory_boy factories. Use ``.build()`` where a test needs no database."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from claims.models import Article, Claim, Rating, Verdict
+from claims.text import content_hash
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery")
+
+
+class ReviewerFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"reviewer{n}")
+
+    @factory.post_generation
+    def in_group(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.groups.add(Group.objects.get(name="Reviewer"))
+
+
+class EditorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"editor{n}")
+
+    @factory.post_generation
+    def in_group(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.groups.add(Group.objects.get(name="Editor"))
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    body = factory.Sequence(
+        lambda n: f"The city council approved {n + 3} new bus lines on Monday, the mayor said.\n\n"
+        f"Officials told reporters that ridership rose by {n + 10} percent in 2023."
+    )
+    content_hash = factory.LazyAttribute(lambda o: content_hash(o.body))
+    source = "Test Gazette"
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    article = factory.SubFactory(ArticleFactory, status=Article.Status.SPLIT)
+    position = factory.Sequence(lambda n: n)
+    start = 0
+    end = factory.LazyAttribute(lambda o: o.article.body.index("\n"))
+    sentence = factory.LazyAttribute(lambda o: o.article.body[o.start : o.end])
+    text = factory.LazyAttribute(lambda o: o.sentence)
+    kind = Claim.Kind.QUANTITY
+    score = 0.8
+
+
+class VerdictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Verdict
+
+    claim = factory.SubFactory(ClaimFactory)
+    reviewer = factory.SubFactory(ReviewerFactory)
+    rating = Rating.MOSTLY_TRUE
+    explanation = "Council minutes confirm the vote."
