@@ -65,7 +65,9 @@ def read_source(location: str, *, max_bytes: int) -> Iterator[ArticleDraft | Sou
         yield SourceError(location, f"unsupported file type “{suffix}” (use .txt, .html or .jsonl)")
 
 
-def _draft_from_text(origin: str, text: str, *, is_html: bool, url: str | None = None) -> ArticleDraft:
+def _draft_from_text(
+    origin: str, text: str, *, is_html: bool, url: str | None = None
+) -> ArticleDraft:
     if is_html or looks_like_html(text):
         title, body = html_to_text(text)
     else:

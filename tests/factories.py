@@ -2,10 +2,17 @@
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from claims.models import Article, Claim, Rating, Verdict
+from claims.roles import roles_ensure
 from claims.text import content_hash
+
+
+def role(name: str) -> Group:
+    # Transactional tests flush the groups the migration made; bring them back.
+    roles_ensure(group_model=Group, permission_model=Permission)
+    return Group.objects.get(name=name)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -24,7 +31,7 @@ class ReviewerFactory(UserFactory):
     @factory.post_generation
     def in_group(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            self.groups.add(Group.objects.get(name="Reviewer"))
+            self.groups.add(role("Reviewer"))
 
 
 class EditorFactory(UserFactory):
@@ -33,7 +40,7 @@ class EditorFactory(UserFactory):
     @factory.post_generation
     def in_group(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            self.groups.add(Group.objects.get(name="Editor"))
+            self.groups.add(role("Editor"))
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -42,8 +49,10 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Article {n}")
     body = factory.Sequence(
-        lambda n: f"The city council approved {n + 3} new bus lines on Monday, the mayor said.\n\n"
-        f"Officials told reporters that ridership rose by {n + 10} percent in 2023."
+        lambda n: (
+            f"The city council approved {n + 3} new bus lines on Monday, the mayor said.\n\n"
+            f"Officials told reporters that ridership rose by {n + 10} percent in 2023."
+        )
     )
     content_hash = factory.LazyAttribute(lambda o: content_hash(o.body))
     source = "Test Gazette"

@@ -3,10 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-REVIEWER = [
-    "view_article", "add_article", "view_claim", "change_claim", "view_verdict", "add_verdict",
-]  # fmt: skip
-EDITOR = REVIEWER + ["change_article", "view_auditevent", "change_verdict"]
+from claims.roles import ROLES, roles_ensure
 
 
 def create_groups(apps, schema_editor):
@@ -15,16 +12,14 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in (("Reviewer", REVIEWER), ("Editor", EDITOR)):
-        group, _ = Group.objects.get_or_create(name=name)
-        perms = Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
-        group.permissions.add(*perms)
+    roles_ensure(
+        group_model=apps.get_model("auth", "Group"),
+        permission_model=apps.get_model("auth", "Permission"),
+    )
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=["Reviewer", "Editor"]).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLES)).delete()
 
 
 class Migration(migrations.Migration):

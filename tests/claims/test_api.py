@@ -17,7 +17,9 @@ def api(reviewer):
 
 
 def test_a_token_holder_ingests_an_article_and_gets_it_back(api, reviewer):
-    response = api.post("/api/v1/articles/", {"title": "Buses", "body": BODY, "source": "Gazette"}, format="json")
+    response = api.post(
+        "/api/v1/articles/", {"title": "Buses", "body": BODY, "source": "Gazette"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     data = response.json()
     assert data["status"] == "queued" and data["claim_count"] == 0

@@ -18,9 +18,15 @@ def run(*args):
 
 def test_it_ingests_txt_html_and_jsonl_and_prints_a_summary(tmp_path):
     (tmp_path / "a.txt").write_text("Ten buses arrived\nThe council approved 12 new bus lines.")
-    (tmp_path / "b.html").write_text("<h1>Rail</h1><p>The line carried 3 million riders in 2023.</p>")
+    (tmp_path / "b.html").write_text(
+        "<h1>Rail</h1><p>The line carried 3 million riders in 2023.</p>"
+    )
     lines = [
-        {"title": "One", "body": "Officials said 40 schools closed.", "url": "https://example.org/1"},
+        {
+            "title": "One",
+            "body": "Officials said 40 schools closed.",
+            "url": "https://example.org/1",
+        },
         {"title": "Two", "text": "The bridge cost $3 billion.", "published_on": "2024-05-31"},
     ]
     (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n")
@@ -45,7 +51,9 @@ def test_bad_sources_are_reported_and_the_command_exits_non_zero(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("The council approved 12 new bus lines.")
     bad_jsonl = tmp_path / "bad.jsonl"
-    bad_jsonl.write_text('{"body": "Fine text here, 3 lines."}\n{broken\n[1, 2]\n{"body": "x", "mood": 1}\n')
+    bad_jsonl.write_text(
+        '{"body": "Fine text here, 3 lines."}\n{broken\n[1, 2]\n{"body": "x", "mood": 1}\n'
+    )
     (tmp_path / "latin1.txt").write_bytes("Caf\xe9 au lait".encode("latin-1"))
     with pytest.raises(CommandError, match="created 2, duplicates 0, errors 6"):
         run(

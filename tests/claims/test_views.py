@@ -50,7 +50,9 @@ def test_the_claim_page_highlights_the_evidence_in_its_paragraph(reviewer_client
     claim = ClaimFactory()
     response = reviewer_client.get(reverse("claims:claim", args=[claim.pk]))
     assert response.status_code == 200
-    assert f"<mark>{claim.article.body[claim.start:claim.end]}</mark>" in response.content.decode()
+    assert (
+        f"<mark>{claim.article.body[claim.start : claim.end]}</mark>" in response.content.decode()
+    )
 
 
 def test_a_verdict_from_the_form_is_stored_and_the_next_claim_opens(reviewer_client, reviewer):
@@ -58,13 +60,19 @@ def test_a_verdict_from_the_form_is_stored_and_the_next_claim_opens(reviewer_cli
     following = ClaimFactory(score=0.5)
     response = reviewer_client.post(
         reverse("claims:claim", args=[claim.pk]),
-        {"rating": "false", "explanation": "Minutes show 3.", "evidence_urls": "https://example.org/m\n"},
+        {
+            "rating": "false",
+            "explanation": "Minutes show 3.",
+            "evidence_urls": "https://example.org/m\n",
+        },
     )
     assert response.status_code == 302
     assert response.url == reverse("claims:claim", args=[following.pk])
     verdict = Verdict.objects.get(claim=claim)
     assert (verdict.rating, verdict.reviewer, verdict.evidence_urls) == (
-        "false", reviewer, ["https://example.org/m"]
+        "false",
+        reviewer,
+        ["https://example.org/m"],
     )
 
 
@@ -94,7 +102,7 @@ def test_pasting_an_article_stores_it_and_lands_on_its_page(reviewer_client):
 def test_an_uploaded_html_file_is_stored_as_text_without_its_scripts(reviewer_client):
     html = (
         b"<html><head><title>T</title><script>alert('x')</script></head><body>"
-        b"<h1>Bus lines</h1><p onclick=\"evil()\">The council approved 12 new bus lines.</p>"
+        b'<h1>Bus lines</h1><p onclick="evil()">The council approved 12 new bus lines.</p>'
         b"</body></html>"
     )
     upload = SimpleUploadedFile("story.html", html, content_type="text/html")
@@ -107,7 +115,9 @@ def test_an_uploaded_html_file_is_stored_as_text_without_its_scripts(reviewer_cl
 
 
 def test_a_binary_upload_is_refused_with_a_clear_error(reviewer_client):
-    upload = SimpleUploadedFile("story.txt", b"\x89PNG\r\n\x1a\n\x00\x00", content_type="text/plain")
+    upload = SimpleUploadedFile(
+        "story.txt", b"\x89PNG\r\n\x1a\n\x00\x00", content_type="text/plain"
+    )
     response = reviewer_client.post(reverse("claims:article-create"), {"file": upload})
     assert response.status_code == 400
     assert "binary" in response.content.decode()

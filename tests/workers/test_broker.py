@@ -7,7 +7,9 @@ from workers.broker import embedded_broker_path, prune_delivered_messages
 
 
 def test_it_finds_the_sqlite_file_behind_an_embedded_broker_url():
-    assert embedded_broker_path("sqla+sqlite:////srv/var/broker.sqlite3") == "/srv/var/broker.sqlite3"
+    assert (
+        embedded_broker_path("sqla+sqlite:////srv/var/broker.sqlite3") == "/srv/var/broker.sqlite3"
+    )
     assert embedded_broker_path("redis://127.0.0.1:6379/0") is None
 
 
@@ -31,4 +33,9 @@ def test_it_deletes_delivered_messages_and_keeps_waiting_ones(tmp_path):
 
 
 def test_pruning_a_broker_that_never_ran_does_nothing(tmp_path):
-    assert prune_delivered_messages(f"sqla+sqlite:///{tmp_path / 'new.sqlite3'}", older_than=timedelta(0)) == 0
+    assert (
+        prune_delivered_messages(
+            f"sqla+sqlite:///{tmp_path / 'new.sqlite3'}", older_than=timedelta(0)
+        )
+        == 0
+    )

@@ -5,7 +5,9 @@ import spacy
 
 from workers.extraction import ExtractionInputError, extract_claims, iter_blocks, split_sentences
 
-SAMPLE = (Path(__file__).resolve().parents[2] / "claims" / "sample" / "patriot-article.txt").read_text()
+SAMPLE = (
+    Path(__file__).resolve().parents[2] / "claims" / "sample" / "patriot-article.txt"
+).read_text()
 
 
 @pytest.fixture(scope="module")

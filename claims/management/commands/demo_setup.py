@@ -6,11 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 
 from claims import services
 from claims.models import Article
+from claims.roles import ROLES, roles_ensure
 
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[2] / "sample" / "patriot-article.txt"
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         user.set_password(password)
         user.is_staff = True
         user.save()
-        user.groups.add(*Group.objects.filter(name__in=["Reviewer", "Editor"]))
+        roles_ensure(group_model=Group, permission_model=Permission)
+        user.groups.add(*Group.objects.filter(name__in=list(ROLES)))
 
         body = SAMPLE_ARTICLE.read_text(encoding="utf-8")
         try:

@@ -13,7 +13,9 @@ from claims.sources import ArticleDraft, SourceError, read_source
 
 
 class Command(BaseCommand):
-    help = "Ingest articles from .txt, .html or .jsonl files, or http(s) URLs, and queue their split."
+    help = (
+        "Ingest articles from .txt, .html or .jsonl files, or http(s) URLs, and queue their split."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("locations", nargs="+", metavar="FILE_OR_URL")

@@ -5,7 +5,9 @@ from django.test import override_settings
 from claims import services
 from claims.models import Article, AuditEvent
 
-BODY = "The council approved 12 new bus lines on Monday.\n\nRidership rose 8% in 2023, officials said."
+BODY = (
+    "The council approved 12 new bus lines on Monday.\n\nRidership rose 8% in 2023, officials said."
+)
 
 
 def test_it_stores_the_article_and_queues_the_split_after_commit(

@@ -1,0 +1,21 @@
+"""The Reviewer and Editor groups and what each may do."""
+
+from typing import Any
+
+REVIEWER_PERMISSIONS = (
+    "view_article", "add_article", "view_claim", "change_claim", "view_verdict", "add_verdict",
+)  # fmt: skip
+EDITOR_PERMISSIONS = (*REVIEWER_PERMISSIONS, "change_article", "view_auditevent", "change_verdict")
+ROLES = {"Reviewer": REVIEWER_PERMISSIONS, "Editor": EDITOR_PERMISSIONS}
+
+
+def roles_ensure(*, group_model: Any, permission_model: Any) -> None:
+    """Create the groups and grant their permissions. Idempotent.
+
+    Takes the models as arguments so a data migration can pass its historical ones."""
+    for name, codenames in ROLES.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        perms = permission_model.objects.filter(
+            content_type__app_label="claims", codename__in=codenames
+        )
+        group.permissions.add(*perms)
