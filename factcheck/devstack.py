@@ -23,16 +23,25 @@ def main() -> int:
             "--schedule", os.path.join("var", "celerybeat-schedule"),
         ],
     }  # fmt: skip
-    procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    # Own sessions: Ctrl-C reaches only this process, which then stops the children in order.
+    procs = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
     print(f"\n  factcheck is running: http://{HOST}:{PORT}/   (Ctrl-C stops web and worker)\n")
     try:
-        while True:
+        while not stopping:
             for name, proc in procs.items():
                 if proc.poll() is not None:
                     print(f"{name} exited with {proc.returncode}; stopping the rest.")
                     return proc.returncode or 1
             time.sleep(0.5)
-    except KeyboardInterrupt:
+        print("Stopping web and worker...")
         return 0
     finally:
         for proc in procs.values():
