@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
@@ -26,6 +27,22 @@ class ClaimInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ArticleAddForm(forms.ModelForm):
+    """Refuses a duplicate on the form, before ``save_model`` would."""
+
+    class Meta:
+        model = Article
+        fields = ("title", "url", "source", "author", "published_on", "body")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            services.article_check_new(body=data.get("body") or "", url=data.get("url") or None)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+        return data
 
 
 @admin.register(Article)
@@ -71,22 +88,16 @@ class ArticleAdmin(admin.ModelAdmin):
         obj.pk = created.pk
         obj.refresh_from_db()
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
-        form = super().get_form(request, obj, change=change, **kwargs)
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        # No claims before the split.
+        return [] if obj is None else list(self.inlines)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         if obj is None:
-            base_clean = form.clean
-
-            def clean(form_self: Any) -> dict[str, Any]:
-                data = base_clean(form_self)
-                body, url = data.get("body") or "", data.get("url") or None
-                try:
-                    services.article_check_new(body=body, url=url)
-                except ValidationError as exc:
-                    raise ValidationError(exc.messages) from None
-                return data
-
-            form.clean = clean
-        return form
+            kwargs["form"] = ArticleAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
 
 
 @admin.register(Claim)

@@ -68,7 +68,7 @@ class ArticlesApi(APIView):
         title = StrictCharField(max_length=500, required=False, allow_blank=True)
         body = StrictCharField(trim_whitespace=False)
         url = serializers.URLField(max_length=2000, required=False, allow_null=True)
-        source = StrictCharField(max_length=200, required=False, allow_blank=True)
+        source = StrictCharField(max_length=200, required=False, allow_blank=True)  # type: ignore[assignment]
         author = StrictCharField(max_length=200, required=False, allow_blank=True)
         published_on = serializers.DateField(required=False, allow_null=True)
 

@@ -84,17 +84,28 @@ def test_it_refuses_a_url_that_is_not_http():
     assert Article.objects.count() == 0
 
 
-@pytest.mark.django_db
-def test_the_article_is_stored_even_when_the_broker_is_unreachable(
-    django_capture_on_commit_callbacks, settings
-):
+@pytest.fixture
+def broker_down(settings):
+    """Point the Celery app at a port where nothing listens, then restore it."""
     from factcheck.celery import app
 
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            article = services.article_create(title="Offline", body=BODY)
-    finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
-        app.pool.force_close_all()
+    def use(url: str | None) -> None:
+        # broker_write_url, because Celery lets the CELERY_BROKER_URL variable beat broker_url.
+        app.conf.broker_write_url = url
+        # The next publish builds fresh connection and producer pools for the new URL.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    use("redis://127.0.0.1:1/0")
+    yield
+    use(None)
+
+
+@pytest.mark.django_db
+def test_the_article_is_stored_even_when_the_broker_is_unreachable(
+    broker_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.article_create(title="Offline", body=BODY)
     assert Article.objects.get(pk=article.pk).status == Article.Status.QUEUED
+    assert services.article_enqueue_split(article_id=article.pk) is False
