@@ -1,15 +1,14 @@
 import json
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from spacy.tokens import Span
 
+from tests.paths import SHARED_DATA
 from workers.attribution import Attribution, attribute_sentences, find_speaker
 
-DATA = Path(os.environ.get("FACTCHECK_SAMPLE_DATA", "/work/shared/data"))
+DATA = SHARED_DATA
 ARTICLE = (DATA / "patriot-article.txt").read_text(encoding="utf-8")
 GOLD: dict[str, Any] = json.loads((DATA / "patriot-gold.json").read_text(encoding="utf-8"))
 GOLD_SPEAKERS = [claim for claim in GOLD["checkworthy"] if "speaker" in claim]

@@ -1,0 +1,138 @@
+"""Duplicate claims: which texts restate one another, and a fingerprint to match them later.
+
+Pure Python, no spaCy, so web processes and the database side can use it too. A text is reduced
+to its normalised content tokens: lower case, punctuation gone, country names and demonyms
+folded to one token ("US", "U.S.", "American", "United States" -> "usa"; a lower-case "us" is
+the pronoun), number words to digits,
+a crude plural fold, and function words dropped. Two texts restate each other when those token
+sets are nearly the same (Jaccard) *and* they agree on their numbers and on negation, since
+"sent 30 tanks" vs "sent 40 tanks" or "did" vs "did not" are different claims however similar.
+"""
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+# Restatements in one article differ by a word or two ("US leaders" / "American leaders").
+DUPLICATE_THRESHOLD = 0.8
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+# The capitalised "US" is the country; after lower-casing it would be the pronoun "us".
+_US = re.compile(r"\bU\.?S\.?A?\b\.?")
+_PHRASES = (
+    (re.compile(r"\bunited states(?: of america)?\b"), " usa "),
+    (re.compile(r"\bu\.k\.|\bunited kingdom\b|\bgreat britain\b"), " uk "),
+    (re.compile(r"\bu\.n\.|\bunited nations\b"), " un "),
+    (re.compile(r"\be\.u\.|\beuropean union\b"), " eu "),
+    (re.compile(r"\bsoviet union\b|\bussr\b"), " ussr "),
+)
+# Demonyms and alternative names, folded to the country's token.
+SYNONYMS = {
+    "american": "usa", "americans": "usa", "america": "usa",
+    "british": "uk", "britain": "uk", "briton": "uk", "britons": "uk", "england": "uk",
+    "ukrainian": "ukraine", "ukrainians": "ukraine",
+    "russian": "russia", "russians": "russia",
+    "german": "germany", "germans": "germany",
+    "french": "france", "polish": "poland", "pole": "poland", "poles": "poland",
+    "chinese": "china", "japanese": "japan", "iranian": "iran", "iranians": "iran",
+    "iraqi": "iraq", "iraqis": "iraq", "israeli": "israel", "israelis": "israel",
+    "saudi": "saudiarabia", "korean": "korea", "koreans": "korea",
+    "turkish": "turkey", "indian": "india", "indians": "india", "canadian": "canada",
+    "mexican": "mexico", "european": "europe", "europeans": "europe",
+    "soviet": "ussr", "nato's": "nato",
+}  # fmt: skip
+NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+    "thousand": "1000", "million": "1000000", "billion": "1000000000", "dozen": "12",
+}  # fmt: skip
+NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nothing", "nobody", "without", "t"})
+STOP_WORDS = frozenset(
+    {
+        "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with",
+        "from", "as", "into", "about", "that", "this", "these", "those", "it", "its", "is", "are",
+        "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will",
+        "would", "s", "also", "then", "than", "which", "who", "whom", "their", "his", "her",
+        "he", "she", "they", "them", "we", "our", "us", "i", "you", "said", "says", "say",
+        "told", "tell", "according", "however", "now", "very", "just",
+    }
+)  # fmt: skip
+
+
+def claim_fingerprint(text: str) -> str:
+    """Sorted normalised content tokens, space-separated: equal for trivial restatements.
+
+    Idempotent (the fingerprint of a fingerprint is itself), so it can be stored in an indexed
+    column and compared with ``similarity`` without keeping the original text around.
+    """
+    return " ".join(sorted(_tokens(text)))
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of two texts' normalised tokens, 0 when numbers or negation differ."""
+    return _similarity(_tokens(a), _tokens(b))
+
+
+def find_duplicate_pairs(
+    texts: Sequence[str], *, threshold: float = DUPLICATE_THRESHOLD
+) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, where text ``j`` restates text ``i``, in order.
+
+    Quadratic in the number of texts, but each comparison is a set intersection of a few tokens
+    and pairs whose sizes alone rule out the threshold are skipped.
+    """
+    token_sets = [_tokens(text) for text in texts]
+    pairs = []
+    for j, later in enumerate(token_sets):
+        if not later:
+            continue
+        for i in range(j):
+            earlier = token_sets[i]
+            small, large = sorted((len(earlier), len(later)))
+            if small < threshold * large:
+                continue  # Jaccard is at most small / large
+            if _similarity(earlier, later) >= threshold:
+                pairs.append((i, j))
+    return pairs
+
+
+def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    if _numbers(a) != _numbers(b) or bool(a & NEGATIONS) != bool(b & NEGATIONS):
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def _numbers(tokens: frozenset[str]) -> frozenset[str]:
+    return frozenset(t for t in tokens if t[0].isdigit())
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> frozenset[str]:
+    lowered = _US.sub(" usa ", text).lower().replace("’", "'")
+    for pattern, replacement in _PHRASES:
+        lowered = pattern.sub(replacement, lowered)
+    tokens = set()
+    for word in _WORD.findall(lowered):
+        word = word.replace(",", "") if word[0].isdigit() else word
+        word = SYNONYMS.get(word, NUMBER_WORDS.get(word, word))
+        if word in STOP_WORDS:
+            continue
+        tokens.add(_singular(word))
+    return frozenset(tokens)
+
+
+def _singular(word: str) -> str:
+    """A crude plural fold ("missiles" -> "missile", "allies" -> "ally"); stable when repeated."""
+    if len(word) <= 3 or word[0].isdigit() or word in NEGATIONS or word in SYNONYMS.values():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        singular = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        singular = word[:-1]
+    else:
+        return word
+    # "dozens" is vaguer than "dozen" (12), so it keeps its plural.
+    return word if singular in NUMBER_WORDS else singular
