@@ -32,6 +32,8 @@ class ClaimInline(admin.TabularInline):
 class ArticleAddForm(forms.ModelForm):
     """Refuses a duplicate on the form, before ``save_model`` would."""
 
+    url = forms.URLField(label="URL", max_length=2000, required=False, assume_scheme="https")
+
     class Meta:
         model = Article
         fields = ("title", "url", "source", "author", "published_on", "body")

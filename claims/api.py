@@ -146,7 +146,7 @@ class ClaimOutputSerializer(serializers.ModelSerializer):
         model = Claim
         fields = [
             "id", "article", "position", "text", "sentence", "start", "end", "kind", "score",
-            "entities", "quantities", "speaker", "status", "duplicate_of", "assignee",
+            "entities", "quantities", "speaker", "speaker_via", "status", "duplicate_of", "assignee",
             "created_at", "updated_at",
         ]  # fmt: skip
 

@@ -84,6 +84,12 @@ class Claim(models.Model):
     entities = models.JSONField(default=list, blank=True)
     quantities = models.JSONField(default=list, blank=True)
     speaker = models.CharField(max_length=300, blank=True)
+    speaker_via = models.CharField(
+        max_length=300, blank=True, help_text='Who reported the speaker\'s words ("told CNN").'
+    )
+    # SHA-256 of the claim's normalised words (workers.duplicates.claim_fingerprint): equal
+    # fingerprints in different articles are the same claim.
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     duplicate_of = models.ForeignKey(

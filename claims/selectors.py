@@ -76,6 +76,21 @@ def claim_context(*, claim: Claim) -> dict[str, Any]:
     }
 
 
+def claim_matching_verdicts(*, claim: Claim) -> QuerySet[Verdict]:
+    """Current verdicts on the same claim made elsewhere: suggestions, so it is judged once."""
+    same = Q(claim__duplicate_of=claim)
+    if claim.fingerprint:
+        same |= Q(claim__fingerprint=claim.fingerprint)
+    if claim.duplicate_of_id:
+        same |= Q(claim_id=claim.duplicate_of_id)
+    return (
+        Verdict.objects.filter(same, is_current=True)
+        .exclude(claim=claim)
+        .select_related("claim__article", "reviewer")
+        .order_by("-created_at")
+    )
+
+
 def article_list() -> QuerySet[Article]:
     return Article.objects.annotate(claim_count=Count("claims")).order_by("-created_at")
 

@@ -5,6 +5,7 @@ so the rules (duplicates refused, claims replaced atomically, verdicts never ove
 change audited) hold whichever door a change comes in by.
 """
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -175,7 +176,9 @@ def article_enqueue_split(*, article_id: int) -> bool:
 
 @dataclass(frozen=True)
 class SplitOutcome:
-    result: str  # "split", "failed", "busy" (another worker holds it), "skipped" (gone or done)
+    # "split", "failed", "busy" (another worker holds it), "skipped" (gone or done),
+    # "refused" (people are already reviewing its claims; they are kept)
+    result: str
     claims: int = 0
     retry_in: float | None = None
     reason: str = ""
@@ -249,17 +252,25 @@ def _article_store_claims(
     if article.status != Article.Status.SPLITTING or article.split_token != token:
         # Our lease ran out and another worker took the article over; its result stands.
         return SplitOutcome("skipped", reason="another worker took the article over")
-    reviewed = article.claims.exclude(status=Claim.Status.NEW).count()
+    # Duplicate links are the extractor's own work; anything a person did to a claim is not.
+    reviewed = article.claims.filter(
+        status__in=[Claim.Status.IN_REVIEW, Claim.Status.VERDICT, Claim.Status.DISMISSED]
+    ).exists()
     if reviewed or Verdict.objects.filter(claim__article=article).exists():
         reason = (
             "Re-split refused: this article's claims are already being reviewed, and replacing "
-            "them would discard that work."
+            "them would discard that work. The existing claims are kept."
         )
-        _set_failed(article, reason)
-        return SplitOutcome("failed", reason=reason)
+        article.status = Article.Status.SPLIT
+        article.status_changed_at = timezone.now()
+        article.split_token = None
+        article.failure_reason = reason
+        article.save()
+        audit_record(action=AuditEvent.Action.SPLIT_FAILED, article=article, message=reason)
+        return SplitOutcome("refused", reason=reason)
 
     article.claims.all().delete()
-    Claim.objects.bulk_create(
+    claims = Claim.objects.bulk_create(
         Claim(
             article=article,
             position=position,
@@ -272,9 +283,12 @@ def _article_store_claims(
             entities=c.entities,
             quantities=c.quantities,
             speaker=c.speaker[:300],
+            speaker_via=c.speaker_via[:300],
+            fingerprint=_fingerprint_hash(c.fingerprint),
         )
         for position, c in enumerate(candidates)
     )
+    duplicates = _link_duplicates(claims, [c.duplicate_of for c in candidates])
     now = timezone.now()
     article.status = Article.Status.SPLIT
     article.status_changed_at = now
@@ -286,10 +300,39 @@ def _article_store_claims(
     audit_record(
         action=AuditEvent.Action.SPLIT,
         article=article,
-        message=f"Split into {len(candidates)} claims by extractor {version}",
-        data={"claims": len(candidates), "extractor_version": version},
+        message=f"Split into {len(candidates)} claims ({duplicates} restating earlier ones) "
+        f"by extractor {version}",
+        data={"claims": len(candidates), "duplicates": duplicates, "extractor_version": version},
     )
     return SplitOutcome("split", claims=len(candidates))
+
+
+def _fingerprint_hash(fingerprint: str) -> str:
+    return hashlib.sha256(fingerprint.encode("utf-8")).hexdigest() if fingerprint else ""
+
+
+def _link_duplicates(claims: list[Claim], duplicate_of: Sequence[int | None]) -> int:
+    """Mark claims that restate an earlier one: in this article (as the extractor found), or in
+    another article (same fingerprint), so a reviewer judges each claim once."""
+    fingerprints = {c.fingerprint for c in claims if c.fingerprint}
+    elsewhere: dict[str, int] = {}
+    earlier = (
+        Claim.objects.filter(fingerprint__in=fingerprints, duplicate_of__isnull=True)
+        .exclude(article_id=claims[0].article_id if claims else None)
+        .order_by("created_at", "id")
+        .values_list("fingerprint", "id")
+    )
+    for fingerprint, claim_id in earlier:
+        elsewhere.setdefault(fingerprint, claim_id)
+    linked = []
+    for claim, index in zip(claims, duplicate_of, strict=True):
+        target = claims[index].pk if index is not None else elsewhere.get(claim.fingerprint)
+        if target is not None and target != claim.pk:
+            claim.duplicate_of_id = target
+            claim.status = Claim.Status.DUPLICATE
+            linked.append(claim)
+    Claim.objects.bulk_update(linked, ["duplicate_of", "status"])
+    return len(linked)
 
 
 def _set_failed(article: Article, reason: str) -> None:

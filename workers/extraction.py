@@ -3,46 +3,48 @@
 Pure functions over a spaCy ``Language`` passed in by the caller: no ORM, no Celery, no settings,
 so tests can hand in any pipeline and the worker hands in the one it loaded once per process.
 
-The article is cut into blocks at line breaks first (a line break ends a sentence even without a
-full stop), then spaCy cuts each block into sentences. Every offset is into the original text, so
-``text[c.start:c.end]`` is exactly the evidence span of candidate ``c``.
+1. The article is cut into blocks at line breaks (a line break ends a sentence even without a full
+   stop), and spaCy cuts each block into sentences, parsed once in batches.
+2. The trained check-worthiness model scores every sentence; those under its threshold (chosen
+   on held-out data) give no claims.
+3. Each check-worthy sentence is split into atomic claims (``workers.atomic``), each with its own
+   evidence span, kind, quantities and entities; the speaker comes from the sentence and the
+   ones before it (``workers.attribution``).
+4. Claims that restate an earlier one in the same article point at it (``workers.duplicates``).
+
+Every offset is into the original text: ``text[c.start:c.end]`` is exactly the evidence of ``c``.
 """
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 from spacy.language import Language
 from spacy.tokens import Span
 
-EXTRACTOR_VERSION = "heuristic-1"
+from workers.atomic import split_atomic
+from workers.attribution import Attribution, attribute_sentences
+from workers.duplicates import claim_fingerprint, find_duplicate_pairs
+from workers.kinds import classify_kind
+from workers.quantities import find_quantities
+from workers.vocabulary import KIND_NOT_CHECKABLE, KIND_QUANTITY
 
-KIND_QUANTITY = "quantity"
-KIND_COMPARISON = "comparison"
-KIND_EVENT = "event"
-KIND_ATTRIBUTION = "attribution"
-KIND_NOT_CHECKABLE = "not_checkable"
+EXTRACTOR_VERSION = "atomic-2"
 
-# Entity labels that name something a fact-checker can look up.
-CHECKABLE_ENTITY_LABELS = frozenset(
-    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART"}
-)
-NUMERIC_ENTITY_LABELS = frozenset(
-    {"CARDINAL", "QUANTITY", "PERCENT", "MONEY", "DATE", "TIME", "ORDINAL"}
-)
-REPORTING_VERBS = frozenset(
-    {
-        "say", "tell", "announce", "report", "claim", "state", "confirm", "deny", "add",
-        "post", "write", "describe", "estimate", "warn", "insist", "argue", "reveal", "admit",
-    }
-)  # fmt: skip
-COMPARATIVE_TAGS = frozenset({"JJR", "JJS", "RBR", "RBS"})
-# Fewer tokens than this is a heading or a fragment, not a claim.
-MIN_CLAIM_TOKENS = 4
+# Fewer word tokens than this is a heading or a fragment, not a claim.
+MIN_SENTENCE_WORDS = 4
 
 
 class ExtractionInputError(ValueError):
     """The text cannot be split: empty, or more than the pipeline accepts. Never worth a retry."""
+
+
+class Scorer(Protocol):
+    """Check-worthiness of parsed sentences (``workers.checkworthiness.CheckworthinessModel``)."""
+
+    threshold: float
+
+    def score_spans(self, spans: Sequence[Span]) -> list[float]: ...
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ class ClaimCandidate:
     entities: list[dict[str, Any]] = field(default_factory=list)
     quantities: list[dict[str, Any]] = field(default_factory=list)
     speaker: str = ""
+    speaker_via: str = ""
+    fingerprint: str = ""
+    # Index, in the same result list, of the earlier candidate this one restates.
+    duplicate_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,11 @@ class Sentence:
     start: int
     end: int
     span: Span
+
+    @property
+    def offset(self) -> int:
+        """Add to an offset into ``span.doc.text`` to get one into the article."""
+        return self.start - self.span.start_char
 
 
 def iter_blocks(text: str) -> Iterator[tuple[int, str]]:
@@ -91,91 +102,99 @@ def split_sentences(nlp: Language, text: str, *, batch_size: int = 16) -> list[S
     for (offset, _), doc in zip(blocks, docs, strict=True):
         for sent in doc.sents:
             span = _trim(sent)
-            if span is None:
-                continue
-            sentences.append(
-                Sentence(start=offset + span.start_char, end=offset + span.end_char, span=span)
-            )
+            if span is not None:
+                sentences.append(
+                    Sentence(start=offset + span.start_char, end=offset + span.end_char, span=span)
+                )
     return sentences
 
 
 def _trim(sent: Span) -> Span | None:
-    """Drop leading and trailing whitespace and punctuation-only tokens from the span edges."""
+    """Drop whitespace tokens from the span's edges; None when nothing else is left."""
     tokens = [t for t in sent if not t.is_space]
     if not tokens:
         return None
     return sent.doc[tokens[0].i : tokens[-1].i + 1]
 
 
-def extract_claims(nlp: Language, text: str, *, batch_size: int = 16) -> list[ClaimCandidate]:
-    """Return one candidate per sentence that carries a checkable fact, in reading order."""
-    candidates = []
-    for sentence in split_sentences(nlp, text, batch_size=batch_size):
-        candidate = _candidate_from_sentence(sentence, text)
-        if candidate is not None:
-            candidates.append(candidate)
-    return candidates
+def extract_claims(
+    nlp: Language, text: str, *, scorer: Scorer | None = None, batch_size: int = 16
+) -> list[ClaimCandidate]:
+    """The claims worth checking in ``text``, in reading order, restatements linked."""
+    if scorer is None:
+        from workers.checkworthiness import load_default_model
+
+        scorer = load_default_model()
+    sentences = [
+        s
+        for s in split_sentences(nlp, text, batch_size=batch_size)
+        if sum(1 for t in s.span if t.is_alpha or t.like_num) >= MIN_SENTENCE_WORDS
+    ]
+    spans = [s.span for s in sentences]
+    scores = scorer.score_spans(spans)
+    # Attribution reads the sentences in order: a quote's speaker may be named in the one before.
+    attributions = attribute_sentences(spans)
+
+    candidates: list[ClaimCandidate] = []
+    for sentence, score, attribution in zip(sentences, scores, attributions, strict=True):
+        if score >= scorer.threshold:
+            candidates.extend(_sentence_claims(sentence, text, score, attribution))
+    return _link_duplicates(candidates)
 
 
-def _candidate_from_sentence(sentence: Sentence, text: str) -> ClaimCandidate | None:
+def _sentence_claims(
+    sentence: Sentence, text: str, score: float, attribution: Attribution
+) -> list[ClaimCandidate]:
     span = sentence.span
-    if sum(1 for t in span if not t.is_punct) < MIN_CLAIM_TOKENS:
-        return None
-    base = sentence.start - span.start_char
-    entities = [
-        {
-            "text": ent.text,
-            "label": ent.label_,
-            "start": base + ent.start_char,
-            "end": base + ent.end_char,
-        }
-        for ent in span.ents
-    ]
-    quantities = [
-        {
-            "text": ent.text,
-            "label": ent.label_,
-            "start": base + ent.start_char,
-            "end": base + ent.end_char,
-        }
-        for ent in span.ents
-        if ent.label_ in NUMERIC_ENTITY_LABELS - {"DATE", "TIME", "ORDINAL"}
-    ]
-    named = any(ent.label_ in CHECKABLE_ENTITY_LABELS for ent in span.ents)
-    has_number = bool(quantities) or any(t.like_num for t in span)
-    reporting = [t for t in span if t.pos_ == "VERB" and t.lemma_.lower() in REPORTING_VERBS]
-    comparative = any(t.tag_ in COMPARATIVE_TAGS for t in span)
-    if not (named or has_number or reporting):
-        return None
-
-    if has_number:
-        kind = KIND_QUANTITY
-    elif comparative:
-        kind = KIND_COMPARISON
-    elif reporting:
-        kind = KIND_ATTRIBUTION
-    else:
-        kind = KIND_EVENT
-    score = 0.2 + 0.3 * named + 0.3 * has_number + 0.1 * bool(reporting) + 0.1 * comparative
+    doc = span.doc
+    base = sentence.offset
+    sentence_kind = classify_kind(span)
+    quantities = find_quantities(span)
     sentence_text = text[sentence.start : sentence.end]
-    return ClaimCandidate(
-        text=sentence_text,
-        sentence=sentence_text,
-        start=sentence.start,
-        end=sentence.end,
-        kind=kind,
-        score=round(min(score, 1.0), 3),
-        entities=entities,
-        quantities=quantities,
-        speaker=_speaker(reporting),
-    )
+    claims = []
+    for atomic in split_atomic(span):
+        inside = [q for q in quantities if atomic.start <= q.start and q.end <= atomic.end]
+        sub = doc.char_span(atomic.start, atomic.end, alignment_mode="expand")
+        kind = sentence_kind
+        if sub is not None and sentence_kind != KIND_NOT_CHECKABLE:
+            kind = classify_kind(sub)
+            if inside and kind != KIND_NOT_CHECKABLE:
+                kind = KIND_QUANTITY
+        ents = sub.ents if sub is not None else span.ents
+        claims.append(
+            ClaimCandidate(
+                text=atomic.text,
+                sentence=sentence_text,
+                start=base + atomic.start,
+                end=base + atomic.end,
+                kind=kind,
+                score=round(float(score), 4),
+                entities=[
+                    {
+                        "text": e.text,
+                        "label": e.label_,
+                        "start": base + e.start_char,
+                        "end": base + e.end_char,
+                    }
+                    for e in ents
+                ],
+                quantities=[
+                    {**q.to_dict(), "start": base + q.start, "end": base + q.end} for q in inside
+                ],
+                speaker=attribution.speaker,
+                speaker_via=attribution.via,
+                fingerprint=claim_fingerprint(atomic.text),
+            )
+        )
+    return claims
 
 
-def _speaker(reporting_verbs: Sequence[Any]) -> str:
-    """The grammatical subject of the first reporting verb: "three officials told CNN"."""
-    for verb in reporting_verbs:
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
-                subtree = list(child.subtree)
-                return verb.doc[subtree[0].i : subtree[-1].i + 1].text
-    return ""
+def _link_duplicates(candidates: list[ClaimCandidate]) -> list[ClaimCandidate]:
+    first_seen: dict[int, int] = {}
+    for earlier, later in find_duplicate_pairs([c.text for c in candidates]):
+        # Point at the first statement, never at another restatement.
+        first_seen.setdefault(later, first_seen.get(earlier, earlier))
+    return [
+        replace(c, duplicate_of=first_seen[i]) if i in first_seen else c
+        for i, c in enumerate(candidates)
+    ]

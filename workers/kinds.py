@@ -1,6 +1,6 @@
 """Claim kinds: what sort of check a sentence needs, read off its parse.
 
-``classify_kind`` returns one of the ``KIND_*`` values shared with ``workers.extraction``.
+``classify_kind`` returns one of the ``KIND_*`` values in ``workers.vocabulary``.
 ``not_checkable`` marks what no evidence can settle (opinions, hopes, promises, speculation,
 rhetoric, questions, first-person feelings) so the queue can hide it; the rest say which
 evidence to look for: a number, a ranking, a reported statement, or an event.
@@ -12,7 +12,7 @@ source (", officials told CNN") is looked through, so "X, officials said" is cla
 from spacy.tokens import Span, Token
 
 from workers.atomic import claim_head, subject_of
-from workers.extraction import (
+from workers.vocabulary import (
     CHECKABLE_ENTITY_LABELS,
     COMPARATIVE_TAGS,
     KIND_ATTRIBUTION,

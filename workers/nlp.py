@@ -1,4 +1,6 @@
-"""The spaCy pipeline, loaded lazily and once per worker process (about 160 MB each)."""
+"""The models workers use, loaded lazily and once per worker process.
+
+The spaCy pipeline costs about 160 MB per process; web processes never import this module."""
 
 from functools import cache
 
@@ -6,8 +8,16 @@ import spacy
 from django.conf import settings
 from spacy.language import Language
 
+from workers.checkworthiness import CheckworthinessModel
+
 
 @cache
 def get_nlp() -> Language:
     """Load the configured model package. It is installed from PyPI; nothing is downloaded here."""
     return spacy.load(settings.FACTCHECK_SPACY_MODEL)
+
+
+@cache
+def get_scorer() -> CheckworthinessModel:
+    """The check-worthiness model: the committed artifact unless a path is configured."""
+    return CheckworthinessModel.load(settings.FACTCHECK_CHECKWORTHINESS_MODEL or None)
