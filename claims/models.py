@@ -23,6 +23,8 @@ class Article(models.Model):
     author = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     body = models.TextField()
+    # ISO 639-1 code guessed at ingest ("en"); the extractor is English-only, so others are marked.
+    language = models.CharField(max_length=8, blank=True)
     # SHA-256 of the normalised body: the same text twice is refused.
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
 
@@ -92,6 +94,8 @@ class Claim(models.Model):
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    # Editors raise or lower a claim; the queue sorts by priority first, then check-worthiness.
+    priority = models.SmallIntegerField(default=0)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
@@ -117,7 +121,7 @@ class Claim(models.Model):
         ]
         indexes = [
             # The queue: open claims, most check-worthy first.
-            models.Index(fields=["status", "-score", "id"], name="claim_queue"),
+            models.Index(fields=["status", "-priority", "-score", "id"], name="claim_queue"),
             models.Index(fields=["assignee", "lease_expires_at"], name="claim_lease"),
             models.Index(fields=["-created_at"], name="claim_created"),
         ]
@@ -198,6 +202,57 @@ class Verdict(models.Model):
         return CLAIMREVIEW_RATING_VALUES[self.rating]
 
 
+class VerdictReview(models.Model):
+    """A second reviewer's check of a verdict, for desks that require agreement before publishing.
+
+    Agreement publishes the verdict; disagreement (with the rating the second reviewer would give)
+    leaves it unpublished for an editor to settle."""
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdict_reviews"
+    )
+    agrees = models.BooleanField()
+    rating = models.CharField(max_length=16, choices=Rating.choices, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["verdict", "reviewer"], name="review_once_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Agrees' if self.agrees else 'Disagrees'}: {self.reviewer} on {self.verdict_id}"
+
+
+class ApiToken(models.Model):
+    """A per-user API key. Only its SHA-256 is stored; the key is shown once, at creation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="Who or what uses it (\"Partner X feed\").")
+    # The first characters of the key, to tell tokens apart in lists and logs.
+    prefix = models.CharField(max_length=12, db_index=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    read_only = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
 class AuditEvent(models.Model):
     """Who did what, when. Rows are only ever added."""
 
@@ -210,7 +265,14 @@ class AuditEvent(models.Model):
         RELEASE = "release", "Released"
         VERDICT = "verdict", "Verdict"
         DISMISS = "dismiss", "Dismissed"
+        DUPLICATE = "duplicate", "Marked duplicate"
+        SKIP = "skip", "Skipped"
+        PRIORITY = "priority", "Priority changed"
+        REVIEW = "review", "Second review"
+        PUBLISH = "publish", "Published"
+        TOKEN = "token", "API token"
         CHANGE = "change", "Changed"
+        DELETE = "delete", "Deleted"
 
     action = models.CharField(max_length=16, choices=Action.choices)
     actor = models.ForeignKey(
