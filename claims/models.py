@@ -233,7 +233,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="Who or what uses it (\"Partner X feed\").")
+    name = models.CharField(max_length=100, help_text='Who or what uses it ("Partner X feed").')
     # The first characters of the key, to tell tokens apart in lists and logs.
     prefix = models.CharField(max_length=12, db_index=True, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

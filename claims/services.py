@@ -314,11 +314,13 @@ def _fingerprint_hash(fingerprint: str) -> str:
 def _link_duplicates(claims: list[Claim], duplicate_of: Sequence[int | None]) -> int:
     """Mark claims that restate an earlier one: in this article (as the extractor found), or in
     another article (same fingerprint), so a reviewer judges each claim once."""
+    if not claims:
+        return 0
     fingerprints = {c.fingerprint for c in claims if c.fingerprint}
     elsewhere: dict[str, int] = {}
     earlier = (
         Claim.objects.filter(fingerprint__in=fingerprints, duplicate_of__isnull=True)
-        .exclude(article_id=claims[0].article_id if claims else None)
+        .exclude(article_id=claims[0].article_id)
         .order_by("created_at", "id")
         .values_list("fingerprint", "id")
     )
@@ -505,3 +507,256 @@ def claim_dismiss(*, claim_id: int, user: Any, reason: str = "") -> Claim:
         message=reason.strip() or "Dismissed as not checkable",
     )
     return claim
+
+
+# --- Leases, assignment and triage -----------------------------------------------------------
+
+OPEN_STATUSES = (Claim.Status.NEW, Claim.Status.IN_REVIEW)
+MAX_PRIORITY = 100
+
+
+def _lease_expiry(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.FACTCHECK_LEASE_SECONDS)
+
+
+@transaction.atomic
+def claim_lease_next(
+    *, reviewer: Any, exclude_ids: Sequence[int] = (), now: datetime | None = None
+) -> Claim | None:
+    """Lease the best open claim nobody else holds to ``reviewer``; None when the queue is empty.
+
+    Not idempotent by design: a reviewer who already holds a live lease gets that claim back
+    (renewed) rather than a second one. Two reviewers asking at once never get the same claim:
+    on PostgreSQL the candidate row is locked with SKIP LOCKED, so the other request takes the next
+    one; SQLite serialises writers with BEGIN IMMEDIATE."""
+    now = now or timezone.now()
+    held = (
+        Claim.objects.select_for_update(of=("self",))
+        .filter(assignee=reviewer, status=Claim.Status.IN_REVIEW, lease_expires_at__gt=now)
+        .exclude(pk__in=exclude_ids)
+        .order_by("lease_expires_at")
+        .first()
+    )
+    if held is not None:
+        held.lease_expires_at = _lease_expiry(now)
+        held.save(update_fields=["lease_expires_at", "updated_at"])
+        return held
+    free = (
+        Q(assignee__isnull=True)
+        | Q(assignee=reviewer)
+        # A lease that ran out returns the claim to the queue; a durable assignment
+        # (an editor's, without expiry) keeps it for its assignee.
+        | Q(lease_expires_at__lte=now)
+    )
+    claim = (
+        Claim.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(free, status__in=OPEN_STATUSES)
+        .exclude(kind=Claim.Kind.NOT_CHECKABLE)
+        .exclude(pk__in=exclude_ids)
+        .order_by("-priority", "-score", "id")
+        .first()
+    )
+    if claim is None:
+        return None
+    claim.assignee = reviewer
+    claim.lease_expires_at = _lease_expiry(now)
+    claim.status = Claim.Status.IN_REVIEW
+    claim.save(update_fields=["assignee", "lease_expires_at", "status", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.ASSIGN,
+        actor=reviewer,
+        article=Article(pk=claim.article_id),
+        claim=claim,
+        message=f"Leased to {reviewer} until {claim.lease_expires_at:%H:%M:%S} UTC",
+        data={"lease": True},
+    )
+    return claim
+
+
+def claim_lease_renew(*, claim_id: int, reviewer: Any) -> datetime | None:
+    """Extend the reviewer's lease on a claim. Idempotent. None when the reviewer no longer holds
+    it (it expired and someone else took it, or it was released)."""
+    now = timezone.now()
+    expiry = _lease_expiry(now)
+    renewed = Claim.objects.filter(
+        pk=claim_id, assignee=reviewer, status=Claim.Status.IN_REVIEW
+    ).update(lease_expires_at=expiry, updated_at=now)
+    return expiry if renewed else None
+
+
+@transaction.atomic
+def claim_release(*, claim_id: int, user: Any, skipped: bool = False) -> bool:
+    """Give a held claim back to the queue. Idempotent: releasing a free claim does nothing.
+
+    Only the holder releases through here; editors use ``claims_release_leases``."""
+    claim = Claim.objects.select_for_update().filter(pk=claim_id, assignee=user).first()
+    if claim is None:
+        return False
+    claim.assignee = None
+    claim.lease_expires_at = None
+    if claim.status == Claim.Status.IN_REVIEW:
+        claim.status = Claim.Status.NEW
+    claim.save(update_fields=["assignee", "lease_expires_at", "status", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.SKIP if skipped else AuditEvent.Action.RELEASE,
+        actor=user,
+        article=Article(pk=claim.article_id),
+        claim=claim,
+        message="Skipped" if skipped else "Released",
+    )
+    return True
+
+
+@transaction.atomic
+def claims_assign(*, claim_ids: Iterable[int], assignee: Any, by: Any) -> int:
+    """Assign open claims to a reviewer until they give a verdict or it is changed. Idempotent.
+
+    Returns how many claims changed hands; claims already judged or dismissed are left alone."""
+    claims = list(
+        Claim.objects.select_for_update()
+        .filter(pk__in=list(claim_ids), status__in=OPEN_STATUSES)
+        .exclude(assignee=assignee, lease_expires_at__isnull=True)
+    )
+    for claim in claims:
+        previous = claim.assignee_id
+        claim.assignee = assignee
+        claim.lease_expires_at = None
+        claim.status = Claim.Status.NEW
+        audit_record(
+            action=AuditEvent.Action.ASSIGN,
+            actor=by,
+            article=Article(pk=claim.article_id),
+            claim=claim,
+            message=f"Assigned to {assignee}",
+            data={"assignee": assignee.pk, "previous": previous},
+        )
+    Claim.objects.bulk_update(claims, ["assignee", "lease_expires_at", "status", "updated_at"])
+    return len(claims)
+
+
+@transaction.atomic
+def claims_release_leases(*, claim_ids: Iterable[int], by: Any) -> int:
+    """Return claims to the queue whoever holds them (an editor's action). Idempotent."""
+    claims = list(
+        Claim.objects.select_for_update().filter(pk__in=list(claim_ids), assignee__isnull=False)
+    )
+    for claim in claims:
+        audit_record(
+            action=AuditEvent.Action.RELEASE,
+            actor=by,
+            article=Article(pk=claim.article_id),
+            claim=claim,
+            message=f"Released from {claim.assignee_id and claim.assignee}",
+        )
+        claim.assignee = None
+        claim.lease_expires_at = None
+        if claim.status == Claim.Status.IN_REVIEW:
+            claim.status = Claim.Status.NEW
+    Claim.objects.bulk_update(claims, ["assignee", "lease_expires_at", "status", "updated_at"])
+    return len(claims)
+
+
+@transaction.atomic
+def claims_dismiss(*, claim_ids: Iterable[int], by: Any, reason: str = "") -> int:
+    """Dismiss open or duplicate claims as not checkable. Idempotent. Judged claims are kept."""
+    claims = list(
+        Claim.objects.select_for_update().filter(
+            pk__in=list(claim_ids), status__in=[*OPEN_STATUSES, Claim.Status.DUPLICATE]
+        )
+    )
+    for claim in claims:
+        claim.status = Claim.Status.DISMISSED
+        claim.assignee = None
+        claim.lease_expires_at = None
+        audit_record(
+            action=AuditEvent.Action.DISMISS,
+            actor=by,
+            article=Article(pk=claim.article_id),
+            claim=claim,
+            message=reason.strip() or "Dismissed as not checkable",
+        )
+    Claim.objects.bulk_update(claims, ["status", "assignee", "lease_expires_at", "updated_at"])
+    return len(claims)
+
+
+@transaction.atomic
+def claims_mark_duplicate(*, claim_ids: Iterable[int], original_id: int, by: Any) -> int:
+    """Mark claims as restating ``original_id``. Idempotent. Judged claims are left alone."""
+    original = Claim.objects.select_for_update().get(pk=original_id)
+    # Point at the first statement, never at another duplicate.
+    target = original.duplicate_of_id or original.pk
+    ids = [i for i in claim_ids if i not in (original.pk, target)]
+    if not ids:
+        raise ValidationError("A claim cannot be a duplicate of itself.", code="self")
+    claims = list(
+        Claim.objects.select_for_update().filter(
+            pk__in=ids, status__in=[*OPEN_STATUSES, Claim.Status.DUPLICATE]
+        )
+    )
+    for claim in claims:
+        claim.duplicate_of_id = target
+        claim.status = Claim.Status.DUPLICATE
+        claim.assignee = None
+        claim.lease_expires_at = None
+        audit_record(
+            action=AuditEvent.Action.DUPLICATE,
+            actor=by,
+            article=Article(pk=claim.article_id),
+            claim=claim,
+            message=f"Marked duplicate of claim #{target}",
+            data={"duplicate_of": target},
+        )
+    Claim.objects.bulk_update(
+        claims, ["duplicate_of", "status", "assignee", "lease_expires_at", "updated_at"]
+    )
+    return len(claims)
+
+
+@transaction.atomic
+def claims_set_priority(*, claim_ids: Iterable[int], delta: int, by: Any) -> int:
+    """Raise (delta > 0) or lower a claim's place in the queue, within ±100. Not idempotent."""
+    claims = list(Claim.objects.select_for_update().filter(pk__in=list(claim_ids)))
+    for claim in claims:
+        before = claim.priority
+        claim.priority = max(-MAX_PRIORITY, min(MAX_PRIORITY, claim.priority + delta))
+        audit_record(
+            action=AuditEvent.Action.PRIORITY,
+            actor=by,
+            article=Article(pk=claim.article_id),
+            claim=claim,
+            message=f"Priority {before} → {claim.priority}",
+            data={"before": before, "after": claim.priority},
+        )
+    Claim.objects.bulk_update(claims, ["priority", "updated_at"])
+    return len(claims)
+
+
+@transaction.atomic
+def article_resplit(*, article_id: int, by: Any) -> Article:
+    """Queue an article to be split again (after a failure, or with a newer extractor).
+
+    Idempotent: an article already queued or splitting is left as it is. Refused, with the
+    reason, when people are already working on its claims."""
+    article = Article.objects.select_for_update().get(pk=article_id)
+    if article.status in (Article.Status.QUEUED, Article.Status.SPLITTING):
+        return article
+    worked_on = article.claims.filter(
+        status__in=[Claim.Status.IN_REVIEW, Claim.Status.VERDICT, Claim.Status.DISMISSED]
+    ).exists()
+    if worked_on or Verdict.objects.filter(claim__article=article).exists():
+        raise ValidationError(
+            f"“{article.title}” cannot be split again: reviewers have already worked on its "
+            "claims, and a new split would discard that work.",
+            code="reviewed",
+        )
+    article.status = Article.Status.QUEUED
+    article.status_changed_at = timezone.now()
+    article.attempts = 0
+    article.failure_reason = ""
+    article.split_token = None
+    article.save()
+    audit_record(
+        action=AuditEvent.Action.REQUEUE, actor=by, article=article, message="Re-split requested"
+    )
+    transaction.on_commit(partial(article_enqueue_split, article_id=article.pk))
+    return article

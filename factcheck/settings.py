@@ -194,6 +194,10 @@ FACTCHECK_SWEEP_INTERVAL_SECONDS = env_int("FACTCHECK_SWEEP_INTERVAL_SECONDS", 6
 # Delivered messages kept by the embedded broker are deleted once this old.
 FACTCHECK_BROKER_PRUNE_AFTER_SECONDS = env_int("FACTCHECK_BROKER_PRUNE_AFTER_SECONDS", 3600)
 FACTCHECK_QUEUE_PAGE_SIZE = env_int("FACTCHECK_QUEUE_PAGE_SIZE", 50, minimum=1)
+# How long "next claim" reserves a claim for its reviewer; the open page renews it.
+FACTCHECK_LEASE_SECONDS = env_int("FACTCHECK_LEASE_SECONDS", 900, minimum=10)
+# When on, a verdict is published only after a second reviewer agrees with it.
+FACTCHECK_REQUIRE_SECOND_REVIEW = env_bool("FACTCHECK_REQUIRE_SECOND_REVIEW", False)
 
 # ClaimReview output: who publishes the verdicts, and where the permalinks point.
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "factcheck")
