@@ -145,3 +145,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+# Token admin lives in its own module; importing it registers it.
+from claims import admin_tokens  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Admin for API tokens (imported by claims/admin.py)."""
