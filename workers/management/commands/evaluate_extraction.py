@@ -1,0 +1,129 @@
+"""``manage.py evaluate_extraction --data PATH [--data PATH] [--gold PATH]``: one table of how
+well and how fast the extractor works, measured in this run."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from workers.evaluation import (
+    CANONICAL_CLAIM,
+    CLAIM_MATCH_F1,
+    evaluate_gold_article,
+    evaluate_sentence_set,
+    measure_speed,
+)
+
+SAMPLE_ARTICLE = Path(__file__).resolve().parents[3] / "claims" / "sample" / "patriot-article.txt"
+
+
+class Command(BaseCommand):
+    help = (
+        "Evaluate claim extraction: check-worthiness on labelled JSONL sets (--data), the hand "
+        "labels of one article (--gold), and words per second against plain spaCy."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--data", action="append", required=True, type=Path, metavar="PATH",
+            help="labelled sentences, JSONL (CheckThat! format); repeat for several sets",
+        )  # fmt: skip
+        parser.add_argument(
+            "--gold", type=Path, metavar="PATH",
+            help="hand labels of one article (patriot-gold.json format); its 'article' key names "
+            "the text file, looked up beside it",
+        )  # fmt: skip
+        parser.add_argument(
+            "--speed-copies", type=int, default=10, metavar="N",
+            help="the speed test parses the article N times over (default 10)",
+        )  # fmt: skip
+        parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for path in options["data"]:
+            if not path.is_file():
+                raise CommandError(f"--data {path}: no such file")
+        gold, article = self._gold(options["gold"])
+        if options["speed_copies"] < 1:
+            raise CommandError("--speed-copies must be at least 1")
+
+        from workers.nlp import get_nlp, get_scorer
+
+        nlp, scorer = get_nlp(), get_scorer()
+        rows: list[tuple[str, str, str]] = []
+        if gold is not None:
+            report = evaluate_gold_article(nlp, scorer, article, gold)
+            rows += [
+                ("article", "check-worthy sentences: precision", f"{report.sentence_precision:.3f}"),
+                ("article", "check-worthy sentences: recall", f"{report.sentence_recall:.3f}"),
+                ("article", "check-worthy sentences: F1", f"{report.sentence_f1:.3f}"),
+                (
+                    "article",
+                    f"gold atomic claims recalled (token F1 >= {CLAIM_MATCH_F1})",
+                    f"{report.claims_recalled}/{report.claims_total}",
+                ),
+                (
+                    "article",
+                    "gold quantities right (value, unit, qualifier)",
+                    f"{report.quantities_correct}/{report.quantities_total}"
+                    + (f"  missed: {', '.join(report.missed_quantities)}" if report.missed_quantities else ""),
+                ),
+                (
+                    "article",
+                    "duplicate pairs linked",
+                    f"{report.duplicates_linked}/{report.duplicates_total}",
+                ),
+                ("article", f"canonical claim “{CANONICAL_CLAIM}”", "yes" if report.canonical_claim else "NO"),
+                ("article", "claims produced", str(report.claims_produced)),
+            ]  # fmt: skip
+        for path in options["data"]:
+            try:
+                sset = evaluate_sentence_set(nlp, scorer, path)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise CommandError(
+                    f"--data {path}: not in the labelled JSONL format ({exc})"
+                ) from None
+            name = f"{sset.name} ({sset.sentences} sentences, {sset.checkworthy} check-worthy)"
+            rows += [
+                (name, f"F1 of the check-worthy class at threshold {scorer.threshold:.3f}", f"{sset.f1:.3f}"),
+                (name, "average precision", f"{sset.average_precision:.3f}"),
+                (name, "mean precision@10 per document", f"{sset.precision_at_10:.3f}"),
+            ]  # fmt: skip
+        if not options["no_speed"]:
+            speed = measure_speed(
+                nlp, nlp, scorer, "\n\n".join([article] * options["speed_copies"])
+            )
+            name = f"speed ({speed.words:,} words, one core)"
+            rows += [
+                (name, "plain nlp.pipe, default components: words/s", f"{speed.plain_words_per_second:,.0f}"),
+                (name, "whole extractor: words/s", f"{speed.extractor_words_per_second:,.0f}"),
+                (name, "extractor / plain", f"{speed.ratio:.2f}x"),
+            ]  # fmt: skip
+        self._print(rows, scorer_version=getattr(scorer, "version", "?"))
+
+    def _gold(self, path: Path | None) -> tuple[dict[str, Any] | None, str]:
+        if path is None:
+            return None, SAMPLE_ARTICLE.read_text(encoding="utf-8")
+        if not path.is_file():
+            raise CommandError(f"--gold {path}: no such file")
+        try:
+            gold = json.loads(path.read_text(encoding="utf-8"))
+            article_path = path.parent / gold["article"]
+            gold["checkworthy"]  # noqa: B018 - the one key every gold file has
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise CommandError(f"--gold {path}: not a gold file ({exc})") from None
+        if not article_path.is_file():
+            raise CommandError(f"--gold {path}: its article {article_path} does not exist")
+        return gold, article_path.read_text(encoding="utf-8")
+
+    def _print(self, rows: list[tuple[str, str, str]], *, scorer_version: str) -> None:
+        from workers.extraction import EXTRACTOR_VERSION
+
+        self.stdout.write(f"extractor {EXTRACTOR_VERSION}, check-worthiness model {scorer_version}")
+        widths = [max(len(r[i]) for r in rows) for i in range(2)]
+        last = None
+        for section, metric, value in rows:
+            label = section if section != last else ""
+            self.stdout.write(f"{label:<{widths[0]}}  {metric:<{widths[1]}}  {value}")
+            last = section
