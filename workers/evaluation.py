@@ -156,13 +156,10 @@ class SpeedReport:
         return self.extractor_words_per_second / self.plain_words_per_second
 
 
-def _best_seconds(run: Callable[[], object], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
-    return best
+def _seconds(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
 
 
 def measure_speed(
@@ -187,8 +184,12 @@ def measure_speed(
         return extract_claims(nlp, text, scorer=scorer, batch_size=batch_size)
 
     extractor()  # warm caches (vocabulary, lazy imports) before timing either
-    plain_seconds = _best_seconds(plain, repeats)
-    extractor_seconds = _best_seconds(extractor, repeats)
+    # Alternate the two and keep each one's best, so a burst of load elsewhere on the machine
+    # cannot favour whichever ran second.
+    plain_seconds = extractor_seconds = float("inf")
+    for _ in range(repeats):
+        plain_seconds = min(plain_seconds, _seconds(plain))
+        extractor_seconds = min(extractor_seconds, _seconds(extractor))
     return SpeedReport(
         words=words,
         plain_words_per_second=words / plain_seconds,

@@ -9,12 +9,14 @@ from django.conf import settings
 from spacy.language import Language
 
 from workers.checkworthiness import CheckworthinessModel
+from workers.fast_ruler import use_fast_attribute_ruler
 
 
 @cache
 def get_nlp() -> Language:
-    """Load the configured model package. It is installed from PyPI; nothing is downloaded here."""
-    return spacy.load(settings.FACTCHECK_SPACY_MODEL)
+    """Load the configured model package (installed from PyPI; nothing is downloaded here), with
+    the attribute ruler swapped for one that sets the same annotations faster."""
+    return use_fast_attribute_ruler(spacy.load(settings.FACTCHECK_SPACY_MODEL))
 
 
 @cache

@@ -50,8 +50,7 @@ def small_set(tmp_path):
 def test_the_command_prints_one_table_for_any_labelled_file(small_set):
     out = StringIO()
     call_command(
-        "evaluate_extraction", "--data", str(small_set), "--gold", str(GOLD_PATH),
-        "--speed-copies", "1", stdout=out,
+        "evaluate_extraction", "--data", str(small_set), "--gold", str(GOLD_PATH), stdout=out,
     )  # fmt: skip
     table = out.getvalue()
     assert "small.jsonl (4 sentences, 2 check-worthy)" in table
