@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from workers import cw_metrics
 from workers.checkworthiness import (
     ArtifactError,
     CheckworthinessModel,
+    LexicalModel,
+    lexical_counts,
+    lexical_features,
     load_default_model,
     masked_lemmas,
     sentence_features,
@@ -44,8 +48,22 @@ def test_it_loads_the_committed_artifact_with_a_threshold_and_a_version(
     model: CheckworthinessModel,
 ) -> None:
     assert 0.0 < model.threshold < 1.0
-    assert model.version.startswith("linear-masked-1+")
+    assert model.version.startswith("ensemble-masked-tfidf-2+")
     assert len(model.weights) > 1000
+    assert model.lexical is not None
+    assert 0.0 < model.lexical.share < 0.5
+    assert len(model.lexical.idf) > 1000
+
+
+def test_the_score_is_the_shared_average_of_the_abstract_and_lexical_models(
+    model: CheckworthinessModel, sentence: Callable[[str], Span]
+) -> None:
+    assert model.lexical is not None
+    span = sentence("The federal deficit has tripled since 2019.")
+    abstract = model.score_features(sentence_features(span))
+    lexical = model.lexical.score(span.text)
+    share = model.lexical.share
+    assert model.score_spans([span]) == [pytest.approx((1 - share) * abstract + share * lexical)]
 
 
 def test_load_default_model_reads_the_artifact_once_per_process() -> None:
@@ -131,6 +149,29 @@ def test_each_feature_group_has_unit_length(sentence: Callable[[str], Span]) -> 
         assert sum(v * v for v in values) == pytest.approx(1.0)
 
 
+def test_character_ngrams_stay_inside_words_padded_with_spaces() -> None:
+    counts = lexical_counts("We  WON, a lot")
+    assert counts["w"] == {"we": 1, "won": 1, "lot": 1, "we won": 1, "won lot": 1}
+    chars = counts["c"]
+    assert chars[" we "] == 1  # the whole padded word; no 5-gram of a 4-character string
+    assert chars[" a "] == 1
+    assert chars["n, "] == 1
+    assert chars["e w"] == 0  # never across two words
+
+
+def test_the_lexical_score_is_its_weights_applied_to_unit_length_tf_idf() -> None:
+    idf = {"w|deficit": 2.0, "w|the": 1.0, "c|ti": 1.5, "c| th": 1.2}
+    weights = {"w|deficit": 1.5, "c|ti": -0.5}
+    lexical = LexicalModel(weights=weights, idf=idf, bias=-0.25, share=0.3)
+    text = "The deficit, the debt."
+    features = lexical_features(text, idf)
+    for group in ("w", "c"):
+        values = [v for k, v in features.items() if k.startswith(group + "|")]
+        assert sum(v * v for v in values) == pytest.approx(1.0)
+    z = -0.25 + sum(weights.get(name, 0.0) * value for name, value in features.items())
+    assert lexical.score(text) == pytest.approx(1 / (1 + math.exp(-z)))
+
+
 def test_a_saved_model_loads_with_the_same_weights_threshold_and_version(
     tmp_path: Path, sentence: Callable[[str], Span]
 ) -> None:
@@ -148,6 +189,24 @@ def test_a_saved_model_loads_with_the_same_weights_threshold_and_version(
     )
     span = sentence("The deficit has tripled since 2019.")
     assert loaded.score_spans([span]) == model.score_spans([span])
+
+
+def test_a_saved_ensemble_loads_with_its_lexical_model(
+    tmp_path: Path, sentence: Callable[[str], Span]
+) -> None:
+    lexical = LexicalModel(
+        weights={"w|deficit": 1.5}, idf={"w|deficit": 2.0, "c|ti": 1.5}, bias=-0.2, share=0.3
+    )
+    model = CheckworthinessModel(
+        weights={"e|nnum:1": 2.0}, bias=-0.5, threshold=0.4, version="test+2", lexical=lexical
+    )
+    path = tmp_path / "model.json.gz"
+    model.save(path)
+    loaded = CheckworthinessModel.load(path)
+    assert loaded.lexical == lexical
+    span = sentence("The deficit has tripled since 2019.")
+    assert loaded.score_spans([span]) == model.score_spans([span])
+    assert model.score_spans([span]) != [model.score_features(sentence_features(span))]
 
 
 def test_saving_the_same_model_twice_gives_the_same_bytes(tmp_path: Path) -> None:
