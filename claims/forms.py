@@ -5,7 +5,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from claims.models import Rating
 from claims.text import decode_upload, html_to_text, looks_like_html
@@ -73,4 +75,116 @@ class VerdictForm(forms.Form):
 
     def clean_evidence_urls(self) -> list[str]:
         raw: str = self.cleaned_data.get("evidence_urls") or ""
-        return [line.strip() for line in raw.splitlines() if line.strip()]
+        urls = [line.strip() for line in raw.splitlines() if line.strip()]
+        validator = URLValidator(schemes=["http", "https"])
+        for url in urls:
+            try:
+                validator(url)
+            except ValidationError:
+                raise ValidationError(
+                    f"“{url[:200]}” is not a web address (only http:// and https:// links)."
+                ) from None
+        return urls
+
+
+def _optional_choice(choices: Any, blank: str) -> list[tuple[str, str]]:
+    return [("", blank), *[(str(v), str(label)) for v, label in choices]]
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's query string. Invalid values are dropped rather than shown as errors."""
+
+    q = forms.CharField(
+        label="Search", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "words in claim or sentence"}),
+    )  # fmt: skip
+    status = forms.ChoiceField(label="Status", required=False)
+    kind = forms.ChoiceField(label="Kind", required=False)
+    source = forms.ChoiceField(label="Outlet", required=False)
+    assignee = forms.ChoiceField(label="Assignee", required=False)
+    has_verdict = forms.ChoiceField(
+        label="Verdict", required=False,
+        choices=[("", "any"), ("yes", "has a verdict"), ("no", "no verdict")],
+    )  # fmt: skip
+    score_min = forms.FloatField(
+        label="Score from", required=False, min_value=0, max_value=1,
+        widget=forms.NumberInput(attrs={"step": "0.05", "inputmode": "decimal"}),
+    )  # fmt: skip
+    score_max = forms.FloatField(
+        label="Score to", required=False, min_value=0, max_value=1,
+        widget=forms.NumberInput(attrs={"step": "0.05", "inputmode": "decimal"}),
+    )  # fmt: skip
+    created_from = forms.DateField(
+        label="Found from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(
+        label="Found to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    article = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    order = forms.ChoiceField(
+        label="Order", required=False,
+        choices=[("score", "priority, then check-worthiness"), ("newest", "newest first")],
+    )  # fmt: skip
+    all = forms.BooleanField(label="Show dismissed, duplicates, not checkable", required=False)
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        statuses: Any,
+        kinds: Any,
+        sources: list[str],
+        assignees: list[tuple[int, str]],
+    ) -> None:
+        super().__init__(data)
+        fields: Any = self.fields
+        fields["status"].choices = _optional_choice(statuses, "open")
+        fields["kind"].choices = _optional_choice(kinds, "checkable")
+        fields["source"].choices = _optional_choice([(s, s) for s in sources], "any")
+        fields["assignee"].choices = [
+            ("", "anyone"), ("none", "nobody"), ("me", "me"),
+            *[(str(pk), name) for pk, name in assignees],
+        ]  # fmt: skip
+
+    def values(self) -> dict[str, Any]:
+        """The valid fields, with anything malformed left out."""
+        self.is_valid()
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name in self.cleaned_data and name not in self.errors
+        }
+
+
+class AssignForm(forms.Form):
+    assignee: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label="Assign to", empty_label=None
+    )
+
+    def __init__(self, *args: Any, reviewers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["assignee"]
+        field.queryset = reviewers
+
+
+class VerdictReviewForm(forms.Form):
+    agrees = forms.TypedChoiceField(
+        label="Your review", widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+        choices=[("yes", "Agree: publish it"), ("no", "Disagree")],
+    )  # fmt: skip
+    rating = forms.ChoiceField(
+        label="The rating you would give", required=False,
+        choices=[("", "—"), *Rating.choices],
+    )  # fmt: skip
+    note = forms.CharField(
+        label="Why (required when you disagree)", required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+class VerdictSettleForm(forms.Form):
+    rating = forms.ChoiceField(label="Rating to publish", choices=Rating.choices)
+    explanation = forms.CharField(
+        label="Explanation (if the rating changes)", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip

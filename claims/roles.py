@@ -7,6 +7,10 @@ REVIEWER_PERMISSIONS = (
 )  # fmt: skip
 EDITOR_PERMISSIONS = (*REVIEWER_PERMISSIONS, "change_article", "view_auditevent", "change_verdict")
 ROLES = {"Reviewer": REVIEWER_PERMISSIONS, "Editor": EDITOR_PERMISSIONS}
+# Editors are told apart from reviewers by a stock permission only their group holds, so no
+# migration has to add a custom one. It gates triage (assign, release, dismiss, merge, priority)
+# and publishing, in the admin and on the dashboard alike.
+EDITOR_PERMISSION = "claims.change_verdict"
 
 
 def roles_ensure(*, group_model: Any, permission_model: Any) -> None:

@@ -7,6 +7,7 @@ change audited) hold whichever door a change comes in by.
 
 import hashlib
 import logging
+import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,8 +22,23 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from claims.models import Article, AuditEvent, Claim, Rating, Verdict
-from claims.text import clean_text, content_hash, normalize_url, title_from_text
+from claims.models import (
+    ApiToken,
+    Article,
+    AuditEvent,
+    Claim,
+    Rating,
+    Verdict,
+    VerdictReview,
+)
+from claims.text import (
+    LANGUAGE_NAMES,
+    clean_text,
+    content_hash,
+    language_guess,
+    normalize_url,
+    title_from_text,
+)
 
 if TYPE_CHECKING:
     from workers.extraction import ClaimCandidate
@@ -120,6 +136,7 @@ def article_create(
                 source=" ".join(source.split())[:200],
                 author=" ".join(author.split())[:200],
                 published_on=published_on,
+                language=language_guess(body),
                 content_hash=digest,
                 ingested_by=ingested_by
                 if getattr(ingested_by, "is_authenticated", False)
@@ -225,7 +242,17 @@ def article_extract_claims(*, article_id: int, extractor: Extractor | None = Non
             return SplitOutcome("busy", retry_in=max(1.0, (expires - now).total_seconds()))
         return SplitOutcome("skipped", reason=f"article is already {row['status']}")
 
-    body = Article.objects.values_list("body", flat=True).get(pk=article_id)
+    body, language = Article.objects.values_list("body", "language").get(pk=article_id)
+    if language not in ("", "en"):
+        # The extractor reads English only: run on other text it would invent nonsense claims.
+        # The article stays (split, with no claims) and says why.
+        notice = (
+            f"Not split into claims: the text looks like {LANGUAGE_NAMES.get(language, language)}"
+            " and the claim extractor reads English only."
+        )
+        return _article_store_claims(
+            article_id=article_id, token=token, candidates=[], version="", notice=notice
+        )
     from workers.extraction import ExtractionInputError
 
     try:
@@ -245,6 +272,7 @@ def _article_store_claims(
     token: uuid.UUID,
     candidates: Sequence["ClaimCandidate"],
     version: str,
+    notice: str = "",
 ) -> SplitOutcome:
     article = Article.objects.select_for_update().filter(pk=article_id).first()
     if article is None:
@@ -294,17 +322,18 @@ def _article_store_claims(
     article.status_changed_at = now
     article.split_at = now
     article.split_token = None
-    article.failure_reason = ""
+    article.failure_reason = notice
     article.extractor_version = version
     article.save()
     audit_record(
         action=AuditEvent.Action.SPLIT,
         article=article,
-        message=f"Split into {len(candidates)} claims ({duplicates} restating earlier ones) "
+        message=notice
+        or f"Split into {len(candidates)} claims ({duplicates} restating earlier ones) "
         f"by extractor {version}",
         data={"claims": len(candidates), "duplicates": duplicates, "extractor_version": version},
     )
-    return SplitOutcome("split", claims=len(candidates))
+    return SplitOutcome("split", claims=len(candidates), reason=notice)
 
 
 def _fingerprint_hash(fingerprint: str) -> str:
@@ -464,7 +493,8 @@ def verdict_set(
         rating=rating,
         explanation=explanation,
         evidence_urls=urls,
-        published_at=now,
+        # With second review required, the verdict waits for another reviewer (verdict_review).
+        published_at=None if settings.FACTCHECK_REQUIRE_SECOND_REVIEW else now,
     )
     if previous is not None:
         previous.superseded_by = verdict
@@ -481,7 +511,8 @@ def verdict_set(
         claim=claim,
         verdict=verdict,
         message=f"Rated {verdict.get_rating_display()}"
-        + (f" (was {previous.get_rating_display()})" if previous else ""),
+        + (f" (was {previous.get_rating_display()})" if previous else "")
+        + ("" if verdict.published_at else ", awaiting a second review"),
         data={"rating": rating, "previous": previous.rating if previous else None},
     )
     return verdict
@@ -760,3 +791,322 @@ def article_resplit(*, article_id: int, by: Any) -> Article:
     )
     transaction.on_commit(partial(article_enqueue_split, article_id=article.pk))
     return article
+
+
+# --- Taking a chosen claim, second review and publishing -------------------------------------
+
+
+@transaction.atomic
+def claim_lease_take(*, claim_id: int, reviewer: Any, now: datetime | None = None) -> Claim:
+    """Lease one chosen open claim to ``reviewer`` (picked from the queue rather than "next").
+
+    Idempotent: taking a claim you already hold renews the lease. Refused while another reviewer
+    holds a live lease on it or an editor has assigned it to someone else."""
+    now = now or timezone.now()
+    claim = (
+        Claim.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=claim_id)
+    )
+    if claim.status not in OPEN_STATUSES:
+        raise ValidationError(
+            f"Claim #{claim.pk} is {claim.get_status_display().lower()}; only open claims can "
+            "be taken.",
+            code="closed",
+        )
+    if claim.lease_held_by_other(reviewer, now=now):
+        raise ClaimHeldByOther(claim)
+    if claim.assignee_id not in (None, reviewer.pk) and claim.lease_expires_at is None:
+        raise ValidationError(
+            f"Claim #{claim.pk} is assigned to {claim.assignee}.", code="assigned"
+        )
+    renewing = claim.assignee_id == reviewer.pk and claim.status == Claim.Status.IN_REVIEW
+    claim.assignee = reviewer
+    claim.lease_expires_at = _lease_expiry(now)
+    claim.status = Claim.Status.IN_REVIEW
+    claim.save(update_fields=["assignee", "lease_expires_at", "status", "updated_at"])
+    if not renewing:
+        audit_record(
+            action=AuditEvent.Action.ASSIGN,
+            actor=reviewer,
+            article=Article(pk=claim.article_id),
+            claim=claim,
+            message=f"Taken by {reviewer} until {claim.lease_expires_at:%H:%M:%S} UTC",
+            data={"lease": True},
+        )
+    return claim
+
+
+def _publish(verdict: Verdict, *, by: Any, message: str) -> Verdict:
+    verdict.published_at = timezone.now()
+    verdict.save(update_fields=["published_at", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.PUBLISH,
+        actor=by,
+        article=Article(pk=verdict.claim.article_id),
+        claim=verdict.claim,
+        verdict=verdict,
+        message=message,
+    )
+    return verdict
+
+
+def _verdict_for_update(verdict_id: int) -> Verdict:
+    verdict = (
+        Verdict.objects.select_for_update(of=("self",))
+        .select_related("claim", "reviewer")
+        .get(pk=verdict_id)
+    )
+    if not verdict.is_current:
+        raise ValidationError(
+            "This verdict has been superseded by a newer one; review that instead.",
+            code="superseded",
+        )
+    return verdict
+
+
+@transaction.atomic
+def verdict_review(
+    *, verdict_id: int, reviewer: Any, agrees: bool, rating: str = "", note: str = ""
+) -> VerdictReview:
+    """Record a second reviewer's agreement or disagreement with an unpublished verdict.
+
+    Not idempotent: a reviewer reviews a verdict once; a second try is refused. Agreement publishes
+    the verdict unless someone already disagreed; a disagreement (with the rating this reviewer
+    would give and why) leaves it unpublished for an editor to settle."""
+    verdict = _verdict_for_update(verdict_id)
+    if verdict.published_at is not None:
+        raise ValidationError("This verdict is already published.", code="published")
+    if verdict.reviewer_id == reviewer.pk:
+        raise ValidationError(
+            "A second review must come from someone else than the verdict's author.", code="own"
+        )
+    if verdict.reviews.filter(reviewer=reviewer).exists():
+        raise ValidationError("You have already reviewed this verdict.", code="reviewed")
+    note = note.strip()
+    if agrees:
+        rating = ""
+    else:
+        if rating not in Rating.values:
+            raise ValidationError("Say which rating you would give instead.", code="rating")
+        if rating == verdict.rating:
+            raise ValidationError(
+                "Disagreeing with the same rating: pick the rating you would give.",
+                code="same_rating",
+            )
+        if not note:
+            raise ValidationError("Say why you disagree: the note is empty.", code="empty")
+    review = VerdictReview.objects.create(
+        verdict=verdict, reviewer=reviewer, agrees=agrees, rating=rating, note=note
+    )
+    audit_record(
+        action=AuditEvent.Action.REVIEW,
+        actor=reviewer,
+        article=Article(pk=verdict.claim.article_id),
+        claim=verdict.claim,
+        verdict=verdict,
+        message=f"{'Agreed' if agrees else 'Disagreed'} with {verdict.get_rating_display()}"
+        + ("" if agrees else f": would rate {Rating(rating).label}"),
+        data={"agrees": agrees, "rating": rating},
+    )
+    disputed = verdict.reviews.filter(agrees=False).exists()
+    if agrees and not disputed:
+        _publish(verdict, by=reviewer, message=f"Published after {reviewer} agreed")
+    return review
+
+
+@transaction.atomic
+def verdict_publish(*, verdict_id: int, by: Any) -> Verdict:
+    """Publish a current verdict as it stands (an editor settling a dispute). Idempotent."""
+    verdict = _verdict_for_update(verdict_id)
+    if verdict.published_at is not None:
+        return verdict
+    return _publish(verdict, by=by, message=f"Published by {by}")
+
+
+@transaction.atomic
+def verdict_settle(*, verdict_id: int, by: Any, rating: str, explanation: str = "") -> Verdict:
+    """An editor settles a disputed verdict: the same rating publishes it as it stands; another
+    rating records the editor's verdict (superseding it) and publishes that at once.
+
+    Not idempotent when the rating changes: each call adds a verdict to the history."""
+    verdict = _verdict_for_update(verdict_id)
+    if rating == verdict.rating:
+        if verdict.published_at is not None:
+            return verdict
+        return _publish(verdict, by=by, message=f"Settled by {by}: published as it stands")
+    settled = verdict_set(
+        claim_id=verdict.claim_id,
+        reviewer=by,
+        rating=rating,
+        explanation=explanation or verdict.explanation,
+        evidence_urls=verdict.evidence_urls,
+    )
+    if settled.published_at is not None:
+        return settled
+    return _publish(
+        settled,
+        by=by,
+        message=f"Settled by {by}: {verdict.get_rating_display()} → {settled.get_rating_display()}",
+    )
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+API_KEY_PREFIX = "fc_"
+# A token's last_used_at is written at most this often, so reading the API is not a write each time.
+API_TOKEN_TOUCH_SECONDS = 60
+
+
+def api_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: Any, name: str, read_only: bool = True, by: Any = None
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user`` and return it with its key, which is never stored and cannot be
+    shown again. Not idempotent: each call makes another token."""
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise ValidationError("Name the token after who or what will use it.", code="empty")
+    key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=key[: ApiToken._meta.get_field("prefix").max_length],
+        key_hash=api_key_hash(key),
+        read_only=read_only,
+    )
+    audit_record(
+        action=AuditEvent.Action.TOKEN,
+        actor=by or user,
+        message=f"Created {'read-only' if read_only else 'read-write'} API token “{name}” "
+        f"({token.prefix}…) for {user}",
+        data={"token": token.pk, "event": "created", "user": user.pk, "read_only": read_only},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token_id: int, by: Any, user: Any = None) -> ApiToken:
+    """Revoke a token; it stops working at once. Idempotent: revoking twice records it once.
+
+    With ``user``, only that user's own token (raises ``ApiToken.DoesNotExist`` otherwise)."""
+    tokens = ApiToken.objects.select_for_update().select_related("user")
+    if user is not None:
+        tokens = tokens.filter(user=user)
+    token = tokens.get(pk=token_id)
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        action=AuditEvent.Action.TOKEN,
+        actor=by,
+        message=f"Revoked API token “{token.name}” ({token.prefix}…) of {token.user}",
+        data={"token": token.pk, "event": "revoked", "user": token.user_id},
+    )
+    return token
+
+
+def api_token_authenticate(*, key: str, now: datetime | None = None) -> ApiToken | None:
+    """The live token with this key (its user active), or None. Idempotent apart from recording
+    when the token was last used, at most once a minute."""
+    if not key.startswith(API_KEY_PREFIX) or len(key) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=api_key_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=API_TOKEN_TOUCH_SECONDS)
+    if token.last_used_at is None or token.last_used_at < stale:
+        # Conditional: concurrent requests with the same token write it once.
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
+        ).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+# --- Admin edits -------------------------------------------------------------------------------
+
+# What an editor may change on a stored article; its text and URL are what the claims point into.
+ARTICLE_EDITABLE_FIELDS = ("title", "source", "author", "published_on", "language")
+
+
+def _audit_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@transaction.atomic
+def article_update(*, article_id: int, by: Any, changes: dict[str, Any]) -> Article:
+    """Edit an article's descriptive fields and audit each change. Idempotent: equal values
+    write nothing."""
+    refused = sorted(set(changes) - set(ARTICLE_EDITABLE_FIELDS))
+    if refused:
+        raise ValidationError(f"These fields cannot be edited: {', '.join(refused)}.")
+    article = Article.objects.select_for_update().get(pk=article_id)
+    diff = {
+        name: [_audit_value(getattr(article, name)), _audit_value(value)]
+        for name, value in changes.items()
+        if getattr(article, name) != value
+    }
+    if not diff:
+        return article
+    for name in diff:
+        setattr(article, name, changes[name])
+    article.save(update_fields=[*diff, "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=by,
+        article=article,
+        message=f"Changed {', '.join(diff)}",
+        data={"fields": diff},
+    )
+    return article
+
+
+@transaction.atomic
+def article_delete(*, article_id: int, by: Any) -> bool:
+    """Delete an article with its claims, leaving an audit row that names it. Idempotent.
+
+    Raises ``ProtectedError`` (and deletes nothing) when any of its claims has a verdict."""
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None:
+        return False
+    claims = article.claims.count()
+    title = article.title
+    article.delete()
+    audit_record(
+        action=AuditEvent.Action.DELETE,
+        actor=by,
+        message=f"Deleted article #{article_id} “{title}” with its {claims} claims",
+        data={"article_id": article_id, "title": title, "claims": claims},
+    )
+    return True
+
+
+@transaction.atomic
+def claim_update(*, claim_id: int, by: Any, assignee: Any, priority: int) -> Claim:
+    """Apply an editor's edit of a claim's assignee and priority through the triage services, so
+    each change is audited. Idempotent: unchanged values write nothing."""
+    claim = Claim.objects.select_for_update().get(pk=claim_id)
+    if priority != claim.priority:
+        claims_set_priority(claim_ids=[claim.pk], delta=priority - claim.priority, by=by)
+    if getattr(assignee, "pk", None) != claim.assignee_id:
+        if assignee is None:
+            claims_release_leases(claim_ids=[claim.pk], by=by)
+        elif claim.status not in OPEN_STATUSES:
+            raise ValidationError(
+                f"Claim #{claim.pk} is {claim.get_status_display().lower()}: only open claims "
+                "can be assigned.",
+                code="closed",
+            )
+        else:
+            claims_assign(claim_ids=[claim.pk], assignee=assignee, by=by)
+    claim.refresh_from_db()
+    return claim

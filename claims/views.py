@@ -1,75 +1,207 @@
-"""Server-rendered pages for reviewers: queue, claim with verdict form, articles and ingest."""
+"""Server-rendered pages for reviewers: queue, next claim, claim with verdict form, articles and
+ingest, my work, second review and stats. Views parse input, call one service or selector, render."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from claims import selectors, services
-from claims.forms import ArticleIngestForm, VerdictForm
-from claims.models import Article, Claim
+from claims.forms import (
+    ArticleIngestForm,
+    AssignForm,
+    QueueFilterForm,
+    VerdictForm,
+    VerdictReviewForm,
+    VerdictSettleForm,
+)
+from claims.models import Article, Claim, Rating, Verdict
+from claims.roles import EDITOR_PERMISSION
+
+# "Skip" sends a claim to the back of this reviewer's line for the rest of the session.
+SKIPPED_SESSION_KEY = "claims_skipped"
+MAX_SKIPPED = 50
+
+View = Callable[..., HttpResponse]
 
 
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
+def _requires(permission: str) -> Callable[[View], View]:
+    """Login first (anonymous -> login page), then the permission (missing -> 403)."""
+
+    def decorate(view: View) -> View:
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
 
 
-@login_required
-@permission_required("claims.view_claim", raise_exception=True)
+def _claim_exists(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except (Claim.DoesNotExist, Verdict.DoesNotExist):
+            raise Http404("No such claim or verdict") from None
+
+    return wrapped
+
+
+def _is_editor(request: HttpRequest) -> bool:
+    return request.user.has_perm(EDITOR_PERMISSION)
+
+
+# --- Queue -----------------------------------------------------------------------------------
+
+
+@_requires("claims.view_claim")
 def queue(request: HttpRequest) -> HttpResponse:
-    params = request.GET
-    status = params.get("status") if params.get("status") in Claim.Status.values else None
-    kind = params.get("kind") if params.get("kind") in Claim.Kind.values else None
-    filters = selectors.ClaimFilters(
-        status=status,
-        kind=kind,
-        article_id=_int_or_none(params.get("article")),
-        q=(params.get("q") or "").strip()[:200] or None,
-        show_hidden=params.get("all") == "1",
-        order="newest" if params.get("order") == "newest" else "score",
+    form = QueueFilterForm(
+        request.GET,
+        statuses=Claim.Status.choices,
+        kinds=Claim.Kind.choices,
+        sources=selectors.article_sources(),
+        assignees=[(u.pk, u.get_username()) for u in selectors.reviewer_list()],
     )
-    page = Paginator(selectors.claim_list(filters=filters), 50).get_page(params.get("page"))
-    query = params.copy()
+    filters = _queue_filters(form.values(), user=request.user)
+    page = Paginator(
+        selectors.claim_queue(filters=filters), settings.FACTCHECK_QUEUE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "claims/queue.html",
         {
             "page": page,
+            "form": form,
             "filters": filters,
-            "counts": selectors.claim_status_counts(),
+            "counts": selectors.claim_queue_counts(filters=filters),
             "statuses": Claim.Status.choices,
-            "kinds": Claim.Kind.choices,
             "querystring": query.urlencode(),
+            "status_querystring": _without(query, "status", "all"),
         },
     )
 
 
-def _claim_or_404(claim_id: int) -> Claim:
+def _without(query: Any, *names: str) -> str:
+    query = query.copy()
+    for name in names:
+        query.pop(name, None)
+    return str(query.urlencode())
+
+
+def _queue_filters(values: dict[str, Any], *, user: Any) -> selectors.QueueFilters:
+    assignee = values.get("assignee") or ""
+    assignee_id: int | None = None
+    if assignee == "none":
+        assignee_id = selectors.ASSIGNEE_NOBODY
+    elif assignee == "me":
+        assignee_id = user.pk
+    elif assignee.isdigit():
+        assignee_id = int(assignee)
+    verdict = values.get("has_verdict")
+    return selectors.QueueFilters(
+        status=values.get("status") or None,
+        kind=values.get("kind") or None,
+        article_id=values.get("article"),
+        source=values.get("source") or None,
+        created_from=values.get("created_from"),
+        created_to=values.get("created_to"),
+        assignee_id=assignee_id,
+        score_min=values.get("score_min"),
+        score_max=values.get("score_max"),
+        has_verdict={"yes": True, "no": False}.get(verdict or ""),
+        q=(values.get("q") or "").strip() or None,
+        show_hidden=bool(values.get("all")),
+        order="newest" if values.get("order") == "newest" else "score",
+    )
+
+
+# --- Leases: next, take, renew, skip, release -------------------------------------------------
+
+
+def _skipped(request: HttpRequest) -> list[int]:
+    return [int(i) for i in request.session.get(SKIPPED_SESSION_KEY, [])]
+
+
+def _open_next(request: HttpRequest) -> HttpResponse:
+    claim = services.claim_lease_next(reviewer=request.user, exclude_ids=_skipped(request))
+    if claim is None and _skipped(request):
+        # Everything left was skipped: start over rather than claim the queue is empty.
+        request.session[SKIPPED_SESSION_KEY] = []
+        claim = services.claim_lease_next(reviewer=request.user)
+    if claim is None:
+        messages.info(request, "The queue is empty: nobody else's claim is left to check.")
+        return redirect("claims:queue")
+    return redirect("claims:claim", claim_id=claim.pk)
+
+
+@_requires("claims.add_verdict")
+@require_POST
+def claim_next(request: HttpRequest) -> HttpResponse:
+    return _open_next(request)
+
+
+@_requires("claims.add_verdict")
+@require_POST
+@_claim_exists
+def claim_take(request: HttpRequest, claim_id: int) -> HttpResponse:
     try:
-        return selectors.claim_get(claim_id=claim_id)
-    except Claim.DoesNotExist:
-        raise Http404("No such claim") from None
+        services.claim_lease_take(claim_id=claim_id, reviewer=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("claims:claim", claim_id=claim_id)
 
 
-@login_required
-@permission_required("claims.view_claim", raise_exception=True)
+@_requires("claims.add_verdict")
+@require_POST
+def claim_renew(request: HttpRequest, claim_id: int) -> JsonResponse:
+    expires = services.claim_lease_renew(claim_id=claim_id, reviewer=request.user)
+    if expires is None:
+        return JsonResponse({"held": False}, status=409)
+    return JsonResponse({"held": True, "expires": expires.isoformat()})
+
+
+@_requires("claims.add_verdict")
+@require_POST
+def claim_skip(request: HttpRequest, claim_id: int) -> HttpResponse:
+    services.claim_release(claim_id=claim_id, user=request.user, skipped=True)
+    skipped = [i for i in _skipped(request) if i != claim_id] + [claim_id]
+    request.session[SKIPPED_SESSION_KEY] = skipped[-MAX_SKIPPED:]
+    messages.info(request, f"Skipped claim #{claim_id}.")
+    return _open_next(request)
+
+
+@_requires("claims.add_verdict")
+@require_POST
+def claim_release(request: HttpRequest, claim_id: int) -> HttpResponse:
+    if services.claim_release(claim_id=claim_id, user=request.user):
+        messages.info(request, f"Claim #{claim_id} is back in the queue.")
+    return redirect("claims:queue")
+
+
+# --- Claim page and verdicts ------------------------------------------------------------------
+
+
+@_requires("claims.view_claim")
+@_claim_exists
 def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
-    claim = _claim_or_404(claim_id)
+    claim = selectors.claim_get(claim_id=claim_id)
     form = VerdictForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("claims.add_verdict"):
             return HttpResponse("You may not give verdicts.", status=403)
         if form.is_valid():
             try:
-                services.verdict_set(
+                verdict = services.verdict_set(
                     claim_id=claim.pk,
                     reviewer=request.user,
                     rating=form.cleaned_data["rating"],
@@ -79,34 +211,40 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, f"Verdict saved on claim #{claim.pk}.")
-                return redirect(_next_claim_url(exclude=claim.pk))
+                waiting = "" if verdict.published_at else " It awaits a second review."
+                messages.success(
+                    request,
+                    f"Verdict “{verdict.get_rating_display()}” saved on claim #{claim.pk}.{waiting}",
+                )
+                return _open_next(request)
+    now = timezone.now()
+    held_by_me = claim.assignee_id == request.user.pk and claim.status in services.OPEN_STATUSES
+    previous_id, next_id = selectors.claim_neighbours(claim=claim)
+    editor = _is_editor(request)
     return render(
         request,
         "claims/claim_detail.html",
         {
             "claim": claim,
             "context": selectors.claim_context(claim=claim),
-            "verdicts": list(claim.verdicts.all()),
+            "verdicts": list(selectors.claim_verdict_history(claim=claim)),
             "suggestions": list(selectors.claim_matching_verdicts(claim=claim)[:5]),
             "form": form,
+            "ratings": list(form["rating"]),
             "audit": selectors.audit_for_claim(claim=claim)[:50],
+            "held_by_me": held_by_me,
+            "held_by_other": claim.lease_held_by_other(request.user, now=now),
+            "is_open": claim.status in services.OPEN_STATUSES,
+            "renew_every": max(5, settings.FACTCHECK_LEASE_SECONDS // 3),
+            "previous_id": previous_id,
+            "next_id": next_id,
+            "is_editor": editor,
+            "assign_form": AssignForm(reviewers=selectors.reviewer_list()) if editor else None,
         },
     )
 
 
-def _next_claim_url(*, exclude: int) -> str:
-    nxt = (
-        selectors.claim_list(filters=selectors.ClaimFilters(status=Claim.Status.NEW))
-        .exclude(pk=exclude)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return reverse("claims:claim", args=[nxt]) if nxt else reverse("claims:queue")
-
-
-@login_required
-@permission_required("claims.change_claim", raise_exception=True)
+@_requires("claims.change_claim")
 @require_POST
 def claim_dismiss(request: HttpRequest, claim_id: int) -> HttpResponse:
     try:
@@ -116,29 +254,173 @@ def claim_dismiss(request: HttpRequest, claim_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("claims:claim", claim_id=claim_id)
-    messages.success(request, f"Claim #{claim_id} dismissed.")
-    return redirect(_next_claim_url(exclude=claim_id))
+    messages.success(request, f"Claim #{claim_id} dismissed as not checkable.")
+    return _open_next(request)
 
 
-@login_required
-@permission_required("claims.view_article", raise_exception=True)
+@_requires(EDITOR_PERMISSION)
+@require_POST
+def claim_assign(request: HttpRequest, claim_id: int) -> HttpResponse:
+    form = AssignForm(request.POST, reviewers=selectors.reviewer_list())
+    if not form.is_valid():
+        messages.error(request, "Pick a reviewer or editor to assign the claim to.")
+    elif services.claims_assign(
+        claim_ids=[claim_id], assignee=form.cleaned_data["assignee"], by=request.user
+    ):
+        messages.success(request, f"Claim #{claim_id} assigned to {form.cleaned_data['assignee']}.")
+    else:
+        messages.info(request, f"Claim #{claim_id} was not reassigned (closed or unchanged).")
+    return redirect("claims:claim", claim_id=claim_id)
+
+
+@_requires(EDITOR_PERMISSION)
+@require_POST
+def claim_unassign(request: HttpRequest, claim_id: int) -> HttpResponse:
+    if services.claims_release_leases(claim_ids=[claim_id], by=request.user):
+        messages.success(request, f"Claim #{claim_id} is back in the queue.")
+    return redirect("claims:claim", claim_id=claim_id)
+
+
+@_requires(EDITOR_PERMISSION)
+@require_POST
+def claim_priority(request: HttpRequest, claim_id: int) -> HttpResponse:
+    delta = 10 if request.POST.get("direction") == "up" else -10
+    services.claims_set_priority(claim_ids=[claim_id], delta=delta, by=request.user)
+    return redirect("claims:claim", claim_id=claim_id)
+
+
+# --- Second review ----------------------------------------------------------------------------
+
+
+@_requires("claims.add_verdict")
+def reviews(request: HttpRequest) -> HttpResponse:
+    editor = _is_editor(request)
+    return render(
+        request,
+        "claims/reviews.html",
+        {
+            "required": settings.FACTCHECK_REQUIRE_SECOND_REVIEW,
+            "awaiting": list(selectors.verdicts_awaiting_review(user=request.user)[:100]),
+            "disputed": list(selectors.verdicts_disputed()[:100]) if editor else [],
+            "is_editor": editor,
+            "rating_choices": Rating.choices,
+        },
+    )
+
+
+@_requires("claims.add_verdict")
+@require_POST
+@_claim_exists
+def verdict_review(request: HttpRequest, verdict_id: int) -> HttpResponse:
+    form = VerdictReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether you agree with the verdict.")
+        return redirect("claims:reviews")
+    try:
+        review = services.verdict_review(
+            verdict_id=verdict_id,
+            reviewer=request.user,
+            agrees=form.cleaned_data["agrees"],
+            rating=form.cleaned_data["rating"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "Agreed: the verdict is published."
+            if review.agrees
+            else "Disagreement recorded: an editor will settle it.",
+        )
+    return redirect("claims:reviews")
+
+
+@_requires(EDITOR_PERMISSION)
+@require_POST
+@_claim_exists
+def verdict_settle(request: HttpRequest, verdict_id: int) -> HttpResponse:
+    form = VerdictSettleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pick the rating to publish.")
+        return redirect("claims:reviews")
+    try:
+        verdict = services.verdict_settle(
+            verdict_id=verdict_id,
+            by=request.user,
+            rating=form.cleaned_data["rating"],
+            explanation=form.cleaned_data["explanation"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Published “{verdict.get_rating_display()}” on claim #{verdict.claim_id}."
+        )
+    return redirect("claims:reviews")
+
+
+# --- My work and stats ------------------------------------------------------------------------
+
+
+@_requires("claims.view_claim")
+def my_work(request: HttpRequest) -> HttpResponse:
+    editor = _is_editor(request)
+    who = request.GET.get("who", "")
+    user: Any = request.user
+    if editor and who == "all":
+        user = None
+    elif editor and who.isdigit():
+        user = selectors.reviewer_list().filter(pk=int(who)).first() or request.user
+    page = Paginator(selectors.verdict_list(reviewer=user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "claims/my_work.html",
+        {
+            "held": list(selectors.claims_held(user=user)[:200]),
+            "page": page,
+            "subject": user,
+            "is_editor": editor,
+            "who": who,
+            "people": list(selectors.reviewer_list()) if editor else [],
+            "querystring": f"who={who}" if who else "",
+        },
+    )
+
+
+@_requires("claims.view_auditevent")
+def stats(request: HttpRequest) -> HttpResponse:
+    return render(request, "claims/stats.html", {"stats": selectors.dashboard_stats()})
+
+
+# --- Articles ---------------------------------------------------------------------------------
+
+
+@_requires("claims.view_article")
 def article_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.article_list(), 50).get_page(request.GET.get("page"))
     return render(request, "claims/article_list.html", {"page": page})
 
 
-@login_required
-@permission_required("claims.view_article", raise_exception=True)
-def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+def _article_or_404(article_id: int) -> Article:
     try:
-        article = selectors.article_get(article_id=article_id)
+        return selectors.article_get(article_id=article_id)
     except Article.DoesNotExist:
         raise Http404("No such article") from None
-    return render(request, "claims/article_detail.html", {"article": article})
 
 
-@login_required
-@permission_required("claims.add_article", raise_exception=True)
+@_requires("claims.view_article")
+def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+    return render(request, "claims/article_detail.html", {"article": _article_or_404(article_id)})
+
+
+@_requires("claims.view_article")
+def article_status(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The status line alone, polled by the article page until the split is done."""
+    return render(request, "claims/_article_status.html", {"article": _article_or_404(article_id)})
+
+
+@_requires("claims.add_article")
 def article_create(request: HttpRequest) -> HttpResponse:
     form = ArticleIngestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

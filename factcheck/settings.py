@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "claims",
     "workers",
 ]
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -170,6 +173,37 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "login"
+
+
+# Login brute force (django-axes): after AXES_FAILURE_LIMIT failed logins, further attempts, even
+# with the right password, are refused (429 and a page saying why) for AXES_COOLOFF_MINUTES.
+# AXES_LOCKOUT_PARAMETERS says what is counted: comma-separated, "+" joins parameters that count
+# together. The default, one username from one address, lets no stranger lock a colleague out from
+# elsewhere; "ip_address,username" is stricter where REMOTE_ADDR is the real client (not a proxy).
+def _axes_lockout_parameters(name: str, default: str) -> list[str | list[str]]:
+    known = {"username", "ip_address", "user_agent"}
+    groups: list[str | list[str]] = []
+    for item in env_list(name, default.split(",")):
+        parts = [part.strip() for part in item.split("+")]
+        if not set(parts) <= known:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not made of {', '.join(sorted(known))}")
+        groups.append(parts[0] if len(parts) == 1 else parts)
+    return groups
+
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out login stops before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = _axes_lockout_parameters(
+    "AXES_LOCKOUT_PARAMETERS", "username+ip_address"
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_REDIRECT_URL = "claims:queue"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -191,6 +225,10 @@ FACTCHECK_MAX_SPLIT_ATTEMPTS = env_int("FACTCHECK_MAX_SPLIT_ATTEMPTS", 5, minimu
 # An article still "queued" this long after its last queueing has lost its message.
 FACTCHECK_QUEUED_TIMEOUT_SECONDS = env_int("FACTCHECK_QUEUED_TIMEOUT_SECONDS", 300, minimum=1)
 FACTCHECK_SWEEP_INTERVAL_SECONDS = env_int("FACTCHECK_SWEEP_INTERVAL_SECONDS", 60, minimum=1)
+# A split that hit a transient error (database or network gone) retries after about BACKOFF,
+# 2*BACKOFF, 4*BACKOFF... seconds (with jitter), never waiting more than BACKOFF_MAX.
+FACTCHECK_SPLIT_RETRY_BACKOFF = env_int("FACTCHECK_SPLIT_RETRY_BACKOFF", 2, minimum=1)
+FACTCHECK_SPLIT_RETRY_BACKOFF_MAX = env_int("FACTCHECK_SPLIT_RETRY_BACKOFF_MAX", 120, minimum=1)
 # Delivered messages kept by the embedded broker are deleted once this old.
 FACTCHECK_BROKER_PRUNE_AFTER_SECONDS = env_int("FACTCHECK_BROKER_PRUNE_AFTER_SECONDS", 3600)
 FACTCHECK_QUEUE_PAGE_SIZE = env_int("FACTCHECK_QUEUE_PAGE_SIZE", 50, minimum=1)
@@ -242,25 +280,64 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_EMBEDDED_POLLING_INTERVAL = float(env_str("CELERY_EMBEDDED_POLLING_INTERVAL", "0.5"))
 
+# --- API ---------------------------------------------------------------------------------------
+
+
+def _api_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as "600/min": requests per second, minute, hour or day."""
+    raw = env_str(name, default).strip()
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or period not in ("s", "sec", "m", "min", "h", "hour", "d", "day"):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate like 600/min or 60/hour")
+    return raw
+
+
+# Requests per token (per user for browser sessions), counted in the default cache; a deployment
+# with several web processes shares the count only when CACHES points at a shared cache.
+FACTCHECK_API_THROTTLE_RATES = {
+    "api": _api_rate("FACTCHECK_API_RATE", "600/min"),
+    "export": _api_rate("FACTCHECK_API_EXPORT_RATE", "60/hour"),
+}
+FACTCHECK_API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
+FACTCHECK_API_MAX_PAGE_SIZE = env_int("FACTCHECK_API_MAX_PAGE_SIZE", 500, minimum=1)
+# Verdicts read per query while an export streams: memory use stays at about this many rows.
+FACTCHECK_API_EXPORT_CHUNK_SIZE = env_int("FACTCHECK_API_EXPORT_CHUNK_SIZE", 500, minimum=1)
+# A request body over this many bytes is refused with a JSON 413 before it is read.
+FACTCHECK_API_MAX_BODY_BYTES = env_int(
+    "FACTCHECK_API_MAX_BODY_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE, minimum=1024
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "claims.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["claims.authentication.ApiRateThrottle"],
+    "EXCEPTION_HANDLER": "claims.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": env_int("API_PAGE_SIZE", 50, minimum=1),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "factcheck API",
-    "DESCRIPTION": "Articles in, check-worthy claims out, verdicts to partners.",
+    "DESCRIPTION": (
+        "Articles in, check-worthy claims out, verdicts to partners. Authenticate with "
+        "`Authorization: Token <key>`; a read-only token sees published verdicts only. Lists page "
+        "with `next` links (keyset cursors, stable while rows are added) and take `updated_since` "
+        "for incremental sync. Errors are JSON with a `detail` message."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Served by the app itself, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "claims.models.Rating",
+        "ClaimKindEnum": "claims.models.Claim.Kind",
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "ArticleStatusEnum": "claims.models.Article.Status",
+    },
 }
 
 # Production hardening, on whenever DEBUG is off. Behind a TLS-terminating proxy set
@@ -273,6 +350,9 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Joining the browsers' HSTS preload list binds every subdomain and is slow to undo: a choice for
+# the domain's owner, so `check --deploy` does not insist on it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

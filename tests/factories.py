@@ -1,10 +1,14 @@
 """factory_boy factories. Use ``.build()`` where a test needs no database."""
 
+from typing import Any
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
-from claims.models import Article, Claim, Rating, Verdict
+from claims import services
+from claims.models import ApiToken, Article, Claim, Rating, Verdict
 from claims.roles import roles_ensure
 from claims.text import content_hash
 
@@ -80,3 +84,24 @@ class VerdictFactory(factory.django.DjangoModelFactory):
     reviewer = factory.SubFactory(ReviewerFactory)
     rating = Rating.MOSTLY_TRUE
     explanation = "Council minutes confirm the vote."
+
+
+class PublishedVerdictFactory(VerdictFactory):
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token made by the service; the one-time key is on ``token.key``."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(ReviewerFactory)
+    name = factory.Sequence(lambda n: f"Token {n}")
+    read_only = True
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: Any) -> ApiToken:
+        token, key = services.api_token_create(**kwargs)
+        token.key = key  # type: ignore[attr-defined]
+        return token

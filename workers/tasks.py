@@ -28,7 +28,7 @@ class SplitTask(Task):
     ) -> None:
         # Retries exhausted on a transient error: leave the article for the sweep, which will
         # re-queue it once the lease runs out (and give up after the attempt cap).
-        if isinstance(exc, TRANSIENT_ERRORS | ArticleBusy):
+        if isinstance(exc, (*TRANSIENT_ERRORS, ArticleBusy)):
             return
         article_id = args[0] if args else kwargs.get("article_id")
         try:
@@ -46,8 +46,9 @@ class SplitTask(Task):
     base=SplitTask,
     name="workers.split_article",
     autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=120,
+    # Exponential with jitter, capped (seconds): 2, 4, 8... up to 120 by default.
+    retry_backoff=settings.FACTCHECK_SPLIT_RETRY_BACKOFF,
+    retry_backoff_max=settings.FACTCHECK_SPLIT_RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=5,
 )

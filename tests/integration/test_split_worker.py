@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import Article, AuditEvent, Claim
 from factcheck.celery import app
+from tests.factories import ApiTokenFactory
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration
@@ -31,7 +31,7 @@ def _claims(article_id: int) -> list[tuple]:
 
 def _ingest(reviewer, body: str, title: str = "Patriot") -> int:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reviewer).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {ApiTokenFactory(user=reviewer, read_only=False).key}")
     response = client.post("/api/v1/articles/", {"title": title, "body": body}, format="json")
     assert response.status_code == 201, response.content
     return response.json()["id"]
