@@ -1,4 +1,4 @@
-"""The Reviewer and Editor groups and what each may do."""
+"""The Reviewer, Editor and Partner groups and what each may do."""
 
 from typing import Any
 
@@ -6,7 +6,13 @@ REVIEWER_PERMISSIONS = (
     "view_article", "add_article", "view_claim", "change_claim", "view_verdict", "add_verdict",
 )  # fmt: skip
 EDITOR_PERMISSIONS = (*REVIEWER_PERMISSIONS, "change_article", "view_auditevent", "change_verdict")
-ROLES = {"Reviewer": REVIEWER_PERMISSIONS, "Editor": EDITOR_PERMISSIONS}
+# Partners pull published verdicts over the API with a read-only token; they see no queue.
+PARTNER_PERMISSIONS = ("view_verdict",)
+ROLES = {
+    "Reviewer": REVIEWER_PERMISSIONS,
+    "Editor": EDITOR_PERMISSIONS,
+    "Partner": PARTNER_PERMISSIONS,
+}
 # Editors are told apart from reviewers by a stock permission only their group holds, so no
 # migration has to add a custom one. It gates triage (assign, release, dismiss, merge, priority)
 # and publishing, in the admin and on the dashboard alike.

@@ -143,6 +143,17 @@ def _database_from_env() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database_from_env()}
+
+# A shared cache keeps API throttle counts and login-attempt counts across web processes.
+# Without REDIS_CACHE_URL each process keeps its own (fine for one process on a laptop).
+_REDIS_CACHE_URL = env_str("REDIS_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_CACHE_URL}
+        if _REDIS_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
