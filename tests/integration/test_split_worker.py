@@ -31,7 +31,9 @@ def _claims(article_id: int) -> list[tuple]:
 
 def _ingest(reviewer, body: str, title: str = "Patriot") -> int:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {ApiTokenFactory(user=reviewer, read_only=False).key}")
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {ApiTokenFactory(user=reviewer, read_only=False).key}"
+    )
     response = client.post("/api/v1/articles/", {"title": title, "body": body}, format="json")
     assert response.status_code == 201, response.content
     return response.json()["id"]
