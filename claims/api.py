@@ -575,6 +575,12 @@ def _verdict_filters(f: dict[str, Any], *, published_only: bool) -> selectors.Ve
     )
 
 
+def _published_only(request: Request) -> bool:
+    """Verdicts not yet published are for the desk (those who may give verdicts), and never
+    through a read-only token: a partner account sees published ones however it asks."""
+    return is_read_only_token(request) or not request.user.has_perm("claims.add_verdict")
+
+
 def _verdict_output(verdicts: Any, request: Request, *, many: bool = False) -> Any:
     return VerdictOutputSerializer(verdicts, many=many, context={"request": request}).data
 
@@ -582,7 +588,7 @@ def _verdict_output(verdicts: Any, request: Request, *, many: bool = False) -> A
 class VerdictsApi(BaseApi):
     """List verdicts (oldest change first, for incremental sync), or give one.
 
-    A read-only token sees published verdicts only."""
+    A read-only token, or a user who may not give verdicts, sees published verdicts only."""
 
     queryset = Verdict.objects.none()
 
@@ -615,7 +621,7 @@ class VerdictsApi(BaseApi):
         filters.is_valid(raise_exception=True)
         f = filters.validated_data
         qs = selectors.verdict_api_list(
-            filters=_verdict_filters(f, published_only=is_read_only_token(request))
+            filters=_verdict_filters(f, published_only=_published_only(request))
         )
         rows, links = keyset_page(request, qs, params=f, default_ordering="updated_at")
         return Response({**links, "results": _verdict_output(rows, request, many=True)})
@@ -652,13 +658,13 @@ def _verdict_or_404(request: Request, verdict_id: int, *, published_only: bool) 
 
 
 class VerdictDetailApi(BaseApi):
-    """One verdict. A read-only token gets 404 for one that is not published."""
+    """One verdict. A read-only token (or a non-reviewer) gets 404 for one not published."""
 
     queryset = Verdict.objects.none()
 
     @extend_schema(responses={200: VerdictOutputSerializer, **errors(404)})
     def get(self, request: Request, verdict_id: int) -> Response:
-        published_only = is_read_only_token(request)
+        published_only = _published_only(request)
         verdict = _verdict_or_404(request, verdict_id, published_only=published_only)
         return Response(_verdict_output(verdict, request))
 

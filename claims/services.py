@@ -35,6 +35,7 @@ from claims.text import (
     LANGUAGE_NAMES,
     clean_text,
     content_hash,
+    has_visible_text,
     language_guess,
     normalize_url,
     title_from_text,
@@ -118,7 +119,7 @@ def article_create(
     """Store a new article and queue its split after commit. Not idempotent: a repeat is refused
     with ``DuplicateArticle`` naming the stored one."""
     body = clean_text(body)
-    if not body:
+    if not has_visible_text(body):
         raise ValidationError("The article has no text.", code="empty")
     if len(body) > settings.FACTCHECK_MAX_ARTICLE_CHARS:
         raise ArticleTooLarge(len(body))
@@ -211,20 +212,25 @@ def _default_extractor(body: str) -> "tuple[Sequence[ClaimCandidate], str]":
     return extract_article(body)
 
 
-def article_extract_claims(*, article_id: int, extractor: Extractor | None = None) -> SplitOutcome:
+def article_extract_claims(
+    *, article_id: int, token: uuid.UUID | None = None, extractor: Extractor | None = None
+) -> SplitOutcome:
     """Split one article into claims. Idempotent: running it again leaves the same claims.
 
     A worker first takes the article with a conditional update, so two workers never split it at
     once; a worker that died keeps it only until its lease runs out. The claims are written in one
     transaction, and only by the worker that still holds the article's token."""
     now = timezone.now()
-    token = uuid.uuid4()
+    token = token or uuid.uuid4()
     lease = timedelta(seconds=settings.FACTCHECK_SPLIT_LEASE_SECONDS)
     taken = (
         Article.objects.filter(pk=article_id)
         .filter(
             Q(status=Article.Status.QUEUED)
             | Q(status=Article.Status.SPLITTING, status_changed_at__lt=now - lease)
+            # The same task retried after a transient error takes back its own article at once
+            # instead of waiting out the lease it holds itself.
+            | Q(status=Article.Status.SPLITTING, split_token=token)
         )
         .update(
             status=Article.Status.SPLITTING,

@@ -11,6 +11,9 @@ from django.core.validators import URLValidator
 
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# NUL, zero-width space, word joiner, byte-order mark: invisible, never content. (Zero-width
+# joiners stay: some scripts need them.)
+_INVISIBLE = re.compile("[\x00\u200b\u2060\ufeff]")
 # Tracking parameters say where a reader came from, not which article it is.
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -19,9 +22,14 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 def clean_text(text: str) -> str:
     """NFC-normalise, unify line endings, trim each line and collapse runs of blank lines."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\x00", "")
+    text = _INVISIBLE.sub("", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def has_visible_text(text: str) -> bool:
+    """True when some character would show: not only spaces and invisible format characters."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
 
 
 def content_hash(text: str) -> str:

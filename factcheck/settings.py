@@ -197,7 +197,9 @@ def _axes_lockout_parameters(name: str, default: str) -> list[str | list[str]]:
     for item in env_list(name, default.split(",")):
         parts = [part.strip() for part in item.split("+")]
         if not set(parts) <= known:
-            raise ImproperlyConfigured(f"{name}: {item!r} is not made of {', '.join(sorted(known))}")
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not made of {', '.join(sorted(known))}"
+            )
         groups.append(parts[0] if len(parts) == 1 else parts)
     return groups
 
@@ -210,9 +212,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = _axes_lockout_parameters(
-    "AXES_LOCKOUT_PARAMETERS", "username+ip_address"
-)
+AXES_LOCKOUT_PARAMETERS = _axes_lockout_parameters("AXES_LOCKOUT_PARAMETERS", "username+ip_address")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_REDIRECT_URL = "claims:queue"
@@ -287,6 +287,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-articles": {
         "task": "workers.sweep_articles",
         "schedule": timedelta(seconds=FACTCHECK_SWEEP_INTERVAL_SECONDS),
+        # A sweep nobody ran in time is superseded by the next one: never let them pile up.
+        "options": {"expires": FACTCHECK_SWEEP_INTERVAL_SECONDS},
     },
 }
 CELERY_EMBEDDED_POLLING_INTERVAL = float(env_str("CELERY_EMBEDDED_POLLING_INTERVAL", "0.5"))

@@ -1,6 +1,7 @@
 """Celery tasks: thin wrappers that load by ID, call one service, and decide about retries."""
 
 import logging
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -54,8 +55,11 @@ class SplitTask(Task):
 )
 def split_article(self: Task, article_id: int) -> dict[str, Any]:
     """Split one article into claims. Idempotent (see ``article_extract_claims``)."""
+    # Retries of this task keep its id, so they share a token and may take back the article
+    # they already hold; a different task must wait for the lease to run out.
+    token = uuid.uuid5(uuid.NAMESPACE_OID, self.request.id) if self.request.id else None
     try:
-        outcome = article_extract_claims(article_id=article_id)
+        outcome = article_extract_claims(article_id=article_id, token=token)
     except SoftTimeLimitExceeded:
         reason = (
             f"The split took longer than {settings.CELERY_TASK_SOFT_TIME_LIMIT} s and was "

@@ -64,12 +64,10 @@ def _publishing_to(url: str) -> Iterator[None]:
         # broker_write_url, because Celery lets the CELERY_BROKER_URL variable beat broker_url.
         app.conf.broker_write_url = value
         app.conf.broker_transport_options = transport_options
-        # The next publish builds fresh connection and producer pools for the new URL.
-        pool, app._pool = app._pool, None
+        # The next publish takes the connection and producer pools for the new URL. (Closing the
+        # old pool would break it for good: kombu keeps one pool per URL for the whole process.)
+        app._pool = None
         app.amqp._producer_pool = None
-        if pool is not None:
-            with suppress(Exception):
-                pool.force_close_all()
 
     use(url, options)
     try:

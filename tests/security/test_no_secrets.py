@@ -48,11 +48,12 @@ def test_no_tracked_file_holds_an_obvious_secret():
 
 
 def test_the_patterns_catch_what_they_are_for():
+    # Assembled at run time, so this file does not trip the scan above.
     samples = {
-        "private key": "-----BEGIN OPENSSH PRIVATE KEY-----",
-        "AWS access key": "key = AKIAABCDEFGHIJKLMNOP",
-        "password in a URL": "DATABASE_URL=postgres://factcheck:s3cr3t-pa55word@db:5432/x",
-        "SECRET_KEY value": "SECRET_KEY=Zq3xV9mW1pL8kR2tY6uB4nC7dF0gH5jA",
+        "private key": "-----BEGIN OPENSSH " + "PRIVATE KEY-----",
+        "AWS access key": "key = AKIA" + "ABCDEFGHIJKLMNOP",
+        "password in a URL": "DATABASE_URL=postgres://factcheck:" + "s3cr3t-pa55word@db:5432/x",
+        "SECRET_KEY value": "SECRET_KEY=" + "Zq3xV9mW1pL8kR2tY6uB4nC7dF0gH5jA",
     }
     for name, sample in samples.items():
         assert SECRET_PATTERNS[name].search(sample), name

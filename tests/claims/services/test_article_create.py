@@ -109,3 +109,10 @@ def test_the_article_is_stored_even_when_the_broker_is_unreachable(
         article = services.article_create(title="Offline", body=BODY)
     assert Article.objects.get(pk=article.pk).status == Article.Status.QUEUED
     assert services.article_enqueue_split(article_id=article.pk) is False
+
+
+@pytest.mark.django_db
+def test_it_refuses_text_made_only_of_invisible_characters():
+    with pytest.raises(ValidationError, match="no text"):
+        services.article_create(title="Ghost", body="\u200b\ufeff\u200d \u2060\n\u200c")
+    assert Article.objects.count() == 0

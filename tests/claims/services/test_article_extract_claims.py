@@ -145,3 +145,16 @@ def test_the_same_claim_in_a_later_article_points_at_the_earlier_one_and_its_ver
     third = ArticleFactory(body="The Pentagon sent 45 Abrams tanks to Ukraine in 2023.")
     services.article_extract_claims(article_id=third.pk)
     assert Claim.objects.get(article=third, text__contains="Abrams").duplicate_of is None
+
+
+def test_a_retry_of_the_same_task_takes_back_the_article_it_holds():
+    import uuid
+
+    token = uuid.uuid4()
+    article = ArticleFactory(
+        status=Article.Status.SPLITTING, status_changed_at=timezone.now(), split_token=token
+    )
+    # Another task must wait for the lease...
+    assert services.article_extract_claims(article_id=article.pk).result == "busy"
+    # ...but the holder's own retry goes on at once.
+    assert services.article_extract_claims(article_id=article.pk, token=token).result == "split"
