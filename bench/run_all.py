@@ -31,6 +31,10 @@ def main() -> int:
             "admin changelist at 1,000,000 claims (PostgreSQL)",
             [PYTHON, "bench/admin_changelist.py"],
         ),
+        (
+            "50 reviewers for 60 s: gunicorn, PostgreSQL, Redis, 2 workers",
+            [PYTHON, "bench/load_test.py"],
+        ),
     ]
     failed = 0
     for name, command in benches:
