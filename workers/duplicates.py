@@ -9,7 +9,9 @@ sets are nearly the same (Jaccard) *and* they agree on their numbers and on nega
 "sent 30 tanks" vs "sent 40 tanks" or "did" vs "did not" are different claims however similar.
 """
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -77,23 +79,35 @@ def similarity(a: str, b: str) -> float:
 def find_duplicate_pairs(
     texts: Sequence[str], *, threshold: float = DUPLICATE_THRESHOLD
 ) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, where text ``j`` restates text ``i``, in order.
+    """Pairs ``(i, j)``, ``i < j``, where text ``j`` restates text ``i``, ordered by ``j``, ``i``.
 
-    Quadratic in the number of texts, but each comparison is a set intersection of a few tokens
-    and pairs whose sizes alone rule out the threshold are skipped.
+    Only pairs that can reach the threshold are compared (prefix filtering): if the Jaccard
+    similarity of A and B is at least t, they share at least ceil(t * |A|) tokens, so with every
+    set's tokens in one global order (rarest first), the first |A| - ceil(t * |A|) + 1 tokens of
+    A and of B have one in common. An inverted index over those prefixes finds the candidates.
     """
     token_sets = [_tokens(text) for text in texts]
+    frequency = Counter(token for tokens in token_sets for token in tokens)
+    index: dict[str, list[int]] = {}
     pairs = []
     for j, later in enumerate(token_sets):
         if not later:
             continue
-        for i in range(j):
+        ordered = sorted(later, key=lambda token: (frequency[token], token))
+        # The epsilon keeps 0.8 * 5 from rounding up to a needless 5.
+        prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered) - 1e-9) + 1]
+        candidates: set[int] = set()
+        for token in prefix:
+            candidates.update(index.get(token, ()))
+        for i in sorted(candidates):
             earlier = token_sets[i]
             small, large = sorted((len(earlier), len(later)))
             if small < threshold * large:
                 continue  # Jaccard is at most small / large
             if _similarity(earlier, later) >= threshold:
                 pairs.append((i, j))
+        for token in prefix:
+            index.setdefault(token, []).append(j)
     return pairs
 
 

@@ -168,7 +168,7 @@ def measure_speed(
     scorer: Scorer,
     text: str,
     *,
-    repeats: int = 3,
+    repeats: int = 5,
     batch_size: int = 16,
 ) -> SpeedReport:
     """Words per second of the whole extractor against plain ``nlp.pipe`` of the same paragraphs

@@ -88,9 +88,12 @@ class FastAttributeRuler:
         self.multi_anywhere: list[_Rule] = []
         # What the single-token rules set on a token, by (tag, lower, dep, is_space): the rules
         # read nothing else, so the answer for one such token holds for all of them.
+        self._finals = {}
         self._plans: dict[
             tuple[int, int, int, bool], tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
         ] = {}
+
+    _finals: dict[Any, tuple[tuple[str, Any], ...]]
 
     def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
         for order, group in enumerate(patterns):
@@ -109,6 +112,7 @@ class FastAttributeRuler:
                 else:
                     self.multi_anywhere.append(rule)
         self._plans.clear()
+        self._finals.clear()
 
     def _setter(self, attr: str, value: Any) -> tuple[str, Any]:
         if attr == "POS":
@@ -125,6 +129,14 @@ class FastAttributeRuler:
             for rule in self.single
             if all(check(token) for check in rule.checks[0])
         )
+
+    def _final(
+        self, plan: tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
+    ) -> tuple[tuple[str, Any], ...]:
+        final = self._finals.get(plan)
+        if final is None:
+            final = self._finals[plan] = _collapse(plan)
+        return final
 
     def __call__(self, doc: Doc) -> Doc:
         plans = self._plans
@@ -147,20 +159,31 @@ class FastAttributeRuler:
                     target = i + (rule.index if rule.index >= 0 else width + rule.index)
                     extra.setdefault(target, []).append((rule.order, rule.setters))
         for token, plan in zip(doc, found, strict=True):
-            steps = plan
             if token.i in extra:
-                steps = tuple(sorted(plan + tuple(extra[token.i]), key=lambda step: step[0]))
-            for _, setters in steps:
-                for attr, value in setters:
-                    if attr == "morph":
-                        token.set_morph(value)  # type: ignore[attr-defined]
-                    else:
-                        setattr(token, attr, value)
+                steps = sorted(plan + tuple(extra[token.i]), key=lambda step: step[0])
+                final = _collapse(steps)
+            else:
+                final = self._final(plan)
+            for attr, value in final:
+                if attr == "morph":
+                    token.set_morph(value)  # type: ignore[attr-defined]
+                else:
+                    setattr(token, attr, value)
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         for doc in docs:
             yield self(doc)
+
+
+def _collapse(
+    steps: Iterable[tuple[int, tuple[tuple[str, Any], ...]]],
+) -> tuple[tuple[str, Any], ...]:
+    """The net effect of the steps in order: each attribute's last value."""
+    final: dict[str, Any] = {}
+    for _, setters in steps:
+        final.update(setters)
+    return tuple(final.items())
 
 
 @Language.factory(COMPONENT)

@@ -70,3 +70,34 @@ def test_each_repeat_is_paired_with_every_earlier_copy_in_order() -> None:
     for k in range(1, 8):
         assert (0, k * n) in pairs
     assert all(i < j for i, j in pairs)
+
+
+def _brute_force_pairs(texts: list[str], threshold: float = 0.8) -> list[tuple[int, int]]:
+    return [
+        (i, j)
+        for j in range(len(texts))
+        for i in range(j)
+        if similarity(texts[i], texts[j]) >= threshold
+    ]
+
+
+def test_the_indexed_search_finds_exactly_the_pairs_comparing_all_would() -> None:
+    import random
+
+    rng = random.Random(7)
+    texts = list(PARAGRAPHS)
+    # Near copies: a word dropped, a word repeated, two words swapped, a number changed.
+    for paragraph in PARAGRAPHS:
+        words = paragraph.split()
+        if len(words) < 4:
+            continue
+        k = rng.randrange(len(words))
+        texts.append(" ".join(words[:k] + words[k + 1 :]))
+        texts.append(" ".join(words + [words[k]]))
+        a, b = rng.sample(range(len(words)), 2)
+        words[a], words[b] = words[b], words[a]
+        texts.append(" ".join(words))
+    rng.shuffle(texts)
+    expected = _brute_force_pairs(texts)
+    assert len(expected) > 50
+    assert find_duplicate_pairs(texts) == expected
