@@ -37,37 +37,6 @@ HIDDEN_BY_DEFAULT_KINDS = (Claim.Kind.NOT_CHECKABLE,)
 OPEN_STATUSES = (Claim.Status.NEW, Claim.Status.IN_REVIEW)
 
 
-@dataclass(frozen=True)
-class ClaimFilters:
-    status: str | None = None
-    kind: str | None = None
-    article_id: int | None = None
-    q: str | None = None
-    show_hidden: bool = False
-    order: str = "score"
-
-
-def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
-    """Claims for the queue, most check-worthy first unless asked otherwise."""
-    qs = Claim.objects.select_related("article", "assignee")
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    elif not filters.show_hidden:
-        qs = qs.filter(status__in=OPEN_STATUSES)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    elif not filters.show_hidden:
-        qs = qs.exclude(kind__in=HIDDEN_BY_DEFAULT_KINDS)
-    if filters.article_id:
-        qs = qs.filter(article_id=filters.article_id)
-    if filters.q:
-        # icontains escapes LIKE wildcards itself, so "%" and "_" in a search are literal.
-        qs = qs.filter(Q(text__icontains=filters.q) | Q(sentence__icontains=filters.q))
-    if filters.order == "newest":
-        return qs.order_by("-created_at", "-id")
-    return qs.order_by("-score", "id")
-
-
 def claim_status_counts() -> dict[str, int]:
     rows = Claim.objects.values("status").annotate(n=Count("id")).order_by()
     counts = {status: 0 for status in Claim.Status.values}

