@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db.models import Model, Q, QuerySet
 from django.http import (
     Http404,
@@ -352,7 +353,10 @@ class ArticlesApi(BaseApi):
     class InputSerializer(serializers.Serializer):
         title = StrictCharField(max_length=500, required=False, allow_blank=True)
         body = StrictCharField(trim_whitespace=False)
-        url = serializers.URLField(max_length=2000, required=False, allow_null=True)
+        url = serializers.URLField(
+            max_length=2000, required=False, allow_null=True,
+            validators=[URLValidator(schemes=["http", "https"], message="Only http:// and https:// addresses.")],
+        )  # fmt: skip
         source = StrictCharField(max_length=200, required=False, allow_blank=True)  # type: ignore[assignment]
         author = StrictCharField(max_length=200, required=False, allow_blank=True)
         published_on = serializers.DateField(required=False, allow_null=True)

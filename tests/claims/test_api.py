@@ -346,3 +346,14 @@ def test_verdict_fixtures_are_distinct():
     # Guards the factories the other API tests rely on.
     assert PublishedVerdictFactory().published_at is not None
     assert VerdictFactory().published_at is None
+
+
+def test_an_article_url_that_is_not_http_is_refused_naming_the_field(api):
+    response = api.post(
+        "/api/v1/articles/",
+        {"body": "The council approved 12 new bus lines.", "url": "ftp://example.org/story"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["url"] == ["Only http:// and https:// addresses."]
+    assert Article.objects.count() == 0
