@@ -49,7 +49,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--proposed-indexes",
         action="store_true",
-        help="first add the trigram search indexes proposed in docs/notes-admin.md (kept)",
+        help="first add the trigram search indexes (migration 0006 makes them; this is for a bench database filled before it)",
     )
     return parser.parse_args()
 
