@@ -53,6 +53,17 @@ def require() -> Callable[[bool, str], None]:
 
 
 @pytest.fixture
+def fresh_throttles(settings):  # type: ignore[no-untyped-def]
+    """Empty the cache and use a cheap password hasher, for tests that make many API users."""
+    from django.core.cache import cache
+
+    # Throttle counts live in the cache, which outlives a test; ids repeat after rollbacks.
+    cache.clear()
+    # Users are made by the dozen here; hashing their passwords properly is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
 def reviewer(db):  # type: ignore[no-untyped-def]
     return ReviewerFactory()
 

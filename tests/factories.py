@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from claims import services
 from claims.models import ApiToken, Article, Claim, Rating, Verdict
@@ -105,3 +106,11 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
         token, key = services.api_token_create(**kwargs)
         token.key = key  # type: ignore[attr-defined]
         return token
+
+
+def token_api_client(user: Any = None, *, read_only: bool = False) -> APIClient:
+    """An API client authenticated by a new token of ``user`` (a new reviewer if none)."""
+    token = ApiTokenFactory(user=user or ReviewerFactory(), read_only=read_only)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client

@@ -1,37 +1,22 @@
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.test import APIClient
 
 from claims.api import exception_handler
 from claims.models import Article, Claim, Verdict
 from tests.factories import (
-    ApiTokenFactory,
     ClaimFactory,
     EditorFactory,
     PublishedVerdictFactory,
     ReviewerFactory,
     UserFactory,
     VerdictFactory,
+    token_api_client,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
+token_client = token_api_client
 BODY = "The council approved 12 new bus lines on Monday, the mayor said."
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles(settings):
-    # Throttle counts live in the cache, which outlives a test; ids repeat after rollbacks.
-    cache.clear()
-    # Users are made by the dozen here; hashing their passwords properly is not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def token_client(user=None, *, read_only=False):
-    token = ApiTokenFactory(user=user or ReviewerFactory(), read_only=read_only)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture

@@ -8,15 +8,14 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from claims.models import Article, Claim, Verdict
 from tests.factories import (
-    ApiTokenFactory,
     ArticleFactory,
     PublishedVerdictFactory,
     ReviewerFactory,
     VerdictFactory,
+    token_api_client,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +33,7 @@ def api_settings(settings):
 
 @pytest.fixture
 def partner():
-    token = ApiTokenFactory(read_only=True)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return token_api_client(read_only=True)
 
 
 def make_verdicts(count, *, published=True, current=True, article=None, rating="false"):

@@ -1,36 +1,20 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from claims.models import Claim, Verdict
 from tests.factories import (
-    ApiTokenFactory,
     ClaimFactory,
     PublishedVerdictFactory,
     ReviewerFactory,
     VerdictFactory,
+    token_api_client,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
+client_for = token_api_client
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles(settings):
-    # Throttle counts live in the cache, which outlives a test; ids repeat after rollbacks.
-    cache.clear()
-    # Users are made by the dozen here; hashing their passwords properly is not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user=None, *, read_only=False):
-    token = ApiTokenFactory(user=user or ReviewerFactory(), read_only=read_only)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture

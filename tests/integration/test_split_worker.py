@@ -3,11 +3,10 @@
 from pathlib import Path
 
 import pytest
-from rest_framework.test import APIClient
 
 from claims.models import Article, AuditEvent, Claim
 from factcheck.celery import app
-from tests.factories import ApiTokenFactory
+from tests.factories import token_api_client
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration
@@ -30,10 +29,7 @@ def _claims(article_id: int) -> list[tuple]:
 
 
 def _ingest(reviewer, body: str, title: str = "Patriot") -> int:
-    client = APIClient()
-    client.credentials(
-        HTTP_AUTHORIZATION=f"Token {ApiTokenFactory(user=reviewer, read_only=False).key}"
-    )
+    client = token_api_client(reviewer)
     response = client.post("/api/v1/articles/", {"title": title, "body": body}, format="json")
     assert response.status_code == 201, response.content
     return response.json()["id"]
