@@ -7,9 +7,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 
 from claims.models import Rating
+from claims.services import evidence_urls_clean
 from claims.text import decode_upload, html_to_text, looks_like_html
 
 ALLOWED_UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
@@ -75,16 +75,8 @@ class VerdictForm(forms.Form):
 
     def clean_evidence_urls(self) -> list[str]:
         raw: str = self.cleaned_data.get("evidence_urls") or ""
-        urls = [line.strip() for line in raw.splitlines() if line.strip()]
-        validator = URLValidator(schemes=["http", "https"])
-        for url in urls:
-            try:
-                validator(url)
-            except ValidationError:
-                raise ValidationError(
-                    f"“{url[:200]}” is not a web address (only http:// and https:// links)."
-                ) from None
-        return urls
+        # The service checks the same way; checked here too, so a bad link is a field error.
+        return evidence_urls_clean(raw.splitlines())
 
 
 def _optional_choice(choices: Any, blank: str) -> list[tuple[str, str]]:

@@ -1,5 +1,6 @@
 """Articles, the claims split out of them, the verdicts reviewers give, and the audit trail."""
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -89,7 +90,7 @@ class Claim(models.Model):
     speaker_via = models.CharField(
         max_length=300, blank=True, help_text='Who reported the speaker\'s words ("told CNN").'
     )
-    # SHA-256 of the claim's normalised words (workers.duplicates.claim_fingerprint): equal
+    # SHA-256 of the extractor's fingerprint of the claim (its normalised words): equal
     # fingerprints in different articles are the same claim.
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
 
@@ -129,7 +130,12 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
-    def lease_held_by_other(self, user: Any, *, now: Any = None) -> bool:
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def lease_held_by_other(self, user: Any, *, now: datetime | None = None) -> bool:
+        """Someone other than ``user`` holds a live lease on this claim."""
         now = now or timezone.now()
         return (
             self.assignee_id is not None
@@ -137,6 +143,10 @@ class Claim(models.Model):
             and self.lease_expires_at is not None
             and self.lease_expires_at > now
         )
+
+
+# Claims still waiting for a verdict: in the queue, or leased or assigned to a reviewer.
+OPEN_STATUSES = (Claim.Status.NEW, Claim.Status.IN_REVIEW)
 
 
 class Rating(models.TextChoices):
@@ -198,8 +208,17 @@ class Verdict(models.Model):
         return f"{self.get_rating_display()}: {self.claim}"
 
     @property
-    def claimreview_rating_value(self) -> int | None:
-        return CLAIMREVIEW_RATING_VALUES[self.rating]
+    def is_published(self) -> bool:
+        """The row-level twin of ``verdict_published_q``."""
+        return self.published_at is not None and self.is_current
+
+
+def verdict_published_q() -> Q:
+    """Published: released (second review done, where required) and not superseded since.
+
+    The one definition of published, as a filter; ``Verdict.is_published`` is its twin for one
+    verdict already loaded."""
+    return Q(published_at__isnull=False, is_current=True)
 
 
 class VerdictReview(models.Model):
@@ -247,10 +266,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
 
 
 class AuditEvent(models.Model):

@@ -70,7 +70,7 @@ def decode_upload(data: bytes, *, name: str = "file") -> str:
         ) from None
 
 
-class _TextExtractor(HTMLParser):
+class _HtmlTextParser(HTMLParser):
     # Content of these is never article text.
     SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe"})
     BLOCK = frozenset(
@@ -120,7 +120,7 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(html: str) -> tuple[str, str]:
     """Return ``(title, text)`` of an HTML document: markup dropped, scripts never kept."""
-    parser = _TextExtractor()
+    parser = _HtmlTextParser()
     parser.feed(html)
     parser.close()
     title = clean_text(" ".join(parser.h1_parts) or " ".join(parser.title_parts))

@@ -83,7 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "form": form,
             "filters": filters,
-            "counts": selectors.claim_queue_counts(filters=filters),
+            "counts": selectors.claim_status_counts(filters=filters),
             "statuses": Claim.Status.choices,
             "querystring": query.urlencode(),
             "status_querystring": _without(query, "status", "all"),
@@ -218,7 +218,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
                 )
                 return _open_next(request)
     now = timezone.now()
-    held_by_me = claim.assignee_id == request.user.pk and claim.status in services.OPEN_STATUSES
+    held_by_me = claim.assignee_id == request.user.pk and claim.is_open
     previous_id, next_id = selectors.claim_neighbours(claim=claim)
     editor = _is_editor(request)
     return render(
@@ -234,7 +234,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "audit": selectors.audit_for_claim(claim=claim)[:50],
             "held_by_me": held_by_me,
             "held_by_other": claim.lease_held_by_other(request.user, now=now),
-            "is_open": claim.status in services.OPEN_STATUSES,
+            "is_open": claim.is_open,
             "renew_every": max(5, settings.FACTCHECK_LEASE_SECONDS // 3),
             "previous_id": previous_id,
             "next_id": next_id,
@@ -246,11 +246,10 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @_requires("claims.change_claim")
 @require_POST
+@_claim_exists
 def claim_dismiss(request: HttpRequest, claim_id: int) -> HttpResponse:
     try:
         services.claim_dismiss(claim_id=claim_id, user=request.user)
-    except Claim.DoesNotExist:
-        raise Http404("No such claim") from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("claims:claim", claim_id=claim_id)
@@ -260,16 +259,22 @@ def claim_dismiss(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @_requires(EDITOR_PERMISSION)
 @require_POST
+@_claim_exists
 def claim_assign(request: HttpRequest, claim_id: int) -> HttpResponse:
     form = AssignForm(request.POST, reviewers=selectors.reviewer_list())
     if not form.is_valid():
         messages.error(request, "Pick a reviewer or editor to assign the claim to.")
-    elif services.claims_assign(
-        claim_ids=[claim_id], assignee=form.cleaned_data["assignee"], by=request.user
-    ):
-        messages.success(request, f"Claim #{claim_id} assigned to {form.cleaned_data['assignee']}.")
+        return redirect("claims:claim", claim_id=claim_id)
+    assignee = form.cleaned_data["assignee"]
+    try:
+        changed = services.claim_assign(claim_id=claim_id, assignee=assignee, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        messages.info(request, f"Claim #{claim_id} was not reassigned (closed or unchanged).")
+        if changed:
+            messages.success(request, f"Claim #{claim_id} assigned to {assignee}.")
+        else:
+            messages.info(request, f"Claim #{claim_id} is already assigned to {assignee}.")
     return redirect("claims:claim", claim_id=claim_id)
 
 

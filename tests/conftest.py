@@ -1,6 +1,7 @@
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,6 +62,15 @@ def fresh_throttles(settings):  # type: ignore[no-untyped-def]
     cache.clear()
     # Users are made by the dozen here; hashing their passwords properly is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def worker_extractor() -> Callable[[str], Any]:
+    """The extractor a worker hands to ``article_extract_claims``: the real spaCy pipeline, loaded
+    once per test session. The one place tests of the claims side reach into the worker side."""
+    from workers.pipeline import extract_article
+
+    return extract_article
 
 
 @pytest.fixture

@@ -251,13 +251,13 @@ RUN_ON = (
 )
 
 
-def test_a_5000_word_sentence_without_punctuation_splits_without_crashing():
+def test_a_5000_word_sentence_without_punctuation_splits_without_crashing(worker_extractor):
     words = RUN_ON.split()
     body = " ".join(words[i % len(words)] for i in range(5000))
     article = services.article_create(title="Run-on", body=body)
     assert article.language == "en"
 
-    outcome = services.article_extract_claims(article_id=article.pk)  # the real spaCy extractor
+    outcome = services.article_extract_claims(article_id=article.pk, extractor=worker_extractor)
 
     article.refresh_from_db()
     assert outcome.result in ("split", "failed")

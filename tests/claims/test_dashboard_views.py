@@ -292,6 +292,30 @@ def test_dismissing_from_the_claim_page_opens_the_next_claim(reviewer_client):
     assert Claim.objects.get(pk=first.pk).status == Claim.Status.DISMISSED
 
 
+def test_dismissing_a_claim_with_a_published_verdict_is_refused_with_the_reason(reviewer_client):
+    claim = ClaimFactory()
+    verdict = services.verdict_set(
+        claim_id=claim.pk, reviewer=ReviewerFactory(), rating=Rating.FALSE, explanation="Minutes."
+    )
+    assert verdict.is_published
+    response = reviewer_client.post(reverse("claims:claim-dismiss", args=[claim.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("claims:claim", args=[claim.pk]), 302)]
+    assert (
+        f"Claim #{claim.pk} already has a verdict: only open or duplicate claims can be dismissed."
+        in response.content.decode()
+    )
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.VERDICT
+    assert not AuditEvent.objects.filter(action="dismiss").exists()
+    # Its verdict still goes out, and the claim still says why.
+    assert Verdict.objects.get(claim=claim).is_published
+
+
+def test_dismissing_a_claim_that_does_not_exist_is_a_404(reviewer_client):
+    response = reviewer_client.post(reverse("claims:claim-dismiss", args=[987654]))
+    assert response.status_code == 404
+
+
 # --- Claim page and verdicts -----------------------------------------------------------------
 
 
@@ -348,6 +372,17 @@ def test_an_invalid_evidence_link_is_a_field_error(reviewer_client):
     assert not Verdict.objects.exists()
 
 
+def test_more_evidence_links_than_a_verdict_keeps_is_a_field_error(reviewer_client):
+    claim = ClaimFactory()
+    links = "\n".join(f"https://example.org/{i}" for i in range(services.MAX_EVIDENCE_URLS + 1))
+    response = reviewer_client.post(
+        reverse("claims:claim", args=[claim.pk]),
+        {"rating": "true", "explanation": "x", "evidence_urls": links},
+    )
+    assert response.context["form"].errors["evidence_urls"] == ["At most 20 evidence links."]
+    assert not Verdict.objects.exists()
+
+
 def test_an_editor_can_reassign_a_claim_and_change_its_priority(editor_client, editor, reviewer):
     claim = ClaimFactory()
     response = editor_client.post(
@@ -361,6 +396,38 @@ def test_an_editor_can_reassign_a_claim_and_change_its_priority(editor_client, e
     assert AuditEvent.objects.filter(action="assign", actor=editor, claim=claim).exists()
     editor_client.post(reverse("claims:claim-unassign", args=[claim.pk]))
     assert Claim.objects.get(pk=claim.pk).assignee is None
+
+
+def test_assigning_a_judged_claim_is_refused_with_the_reason(editor_client, reviewer):
+    claim = ClaimFactory(status=Claim.Status.VERDICT)
+    response = editor_client.post(
+        reverse("claims:claim-assign", args=[claim.pk]), {"assignee": reviewer.pk}
+    )
+    assert _messages(response) == [
+        f"Claim #{claim.pk} already has a verdict: only open claims can be assigned."
+    ]
+    assert Claim.objects.get(pk=claim.pk).assignee is None
+    assert (
+        editor_client.post(
+            reverse("claims:claim-assign", args=[987654]), {"assignee": reviewer.pk}
+        ).status_code
+        == 404
+    )
+
+
+def test_the_claim_page_reads_the_claims_verdicts_once(reviewer_client, django_assert_num_queries):
+    claim = ClaimFactory()
+    VerdictFactory(claim=claim, is_current=False)
+    VerdictFactory(claim=claim)
+    # Session, user, permissions (2), the claim with its article and assignee, the claims
+    # restating it, its neighbours (2), its verdicts, their reviews, verdicts on the same claim
+    # elsewhere, and its audit trail.
+    with django_assert_num_queries(12) as captured:
+        response = reviewer_client.get(reverse("claims:claim", args=[claim.pk]))
+    assert response.status_code == 200
+    verdict_reads = [q["sql"] for q in captured if 'FROM "claims_verdict"' in q["sql"]]
+    # The history and the suggestions from elsewhere; no second read of the same verdicts.
+    assert len(verdict_reads) == 2, verdict_reads
 
 
 # --- Articles --------------------------------------------------------------------------------

@@ -5,10 +5,85 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from claims import services
-from claims.models import AuditEvent, Claim, Rating, Verdict, VerdictReview
+from claims.models import (
+    CLAIMREVIEW_RATING_VALUES,
+    AuditEvent,
+    Claim,
+    Rating,
+    Verdict,
+    VerdictReview,
+)
 from tests.factories import ClaimFactory, EditorFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def test_a_verdict_closes_the_claim_and_is_audited(reviewer):
+    claim = ClaimFactory()
+    verdict = services.verdict_set(
+        claim_id=claim.pk, reviewer=reviewer, rating=Rating.FALSE,
+        explanation="The minutes show 3 lines, not 12.",
+        evidence_urls=[" https://example.org/minutes ", "https://example.org/minutes"],
+    )  # fmt: skip
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.VERDICT
+    assert verdict.is_current and verdict.published_at is not None
+    assert verdict.evidence_urls == ["https://example.org/minutes"]
+    assert CLAIMREVIEW_RATING_VALUES[verdict.rating] == 1
+    event = AuditEvent.objects.get(action="verdict")
+    assert (event.actor, event.claim, event.verdict) == (reviewer, claim, verdict)
+
+
+def test_a_new_verdict_supersedes_the_old_one_and_keeps_the_history(reviewer):
+    claim = ClaimFactory()
+    first = services.verdict_set(
+        claim_id=claim.pk, reviewer=reviewer, rating=Rating.TRUE, explanation="Looks right."
+    )
+    second_reviewer = ReviewerFactory()
+    second = services.verdict_set(
+        claim_id=claim.pk, reviewer=second_reviewer, rating=Rating.MISLEADING,
+        explanation="Right number, wrong year.",
+    )  # fmt: skip
+    first.refresh_from_db()
+    assert not first.is_current and first.superseded_by == second
+    assert first.rating == Rating.TRUE and first.explanation == "Looks right."  # never overwritten
+    assert second.is_current
+    assert list(claim.verdicts.order_by("id")) == [first, second]
+    assert Verdict.objects.filter(claim=claim, is_current=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rating": "sort_of"}, "not a rating"),
+        ({"explanation": "   "}, "explanation is empty"),
+        ({"evidence_urls": ["javascript:alert(1)"]}, "not a web address"),
+        ({"evidence_urls": ["ftp://example.org/file"]}, "not a web address"),
+    ],
+)
+def test_it_refuses_bad_input_and_writes_nothing(reviewer, kwargs, message):
+    claim = ClaimFactory()
+    args = {"rating": Rating.TRUE, "explanation": "Fine.", **kwargs}
+    with pytest.raises(ValidationError, match=message):
+        services.verdict_set(claim_id=claim.pk, reviewer=reviewer, **args)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.NEW
+    assert not Verdict.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_it_refuses_a_verdict_on_a_claim_another_reviewer_holds(reviewer):
+    holder = ReviewerFactory()
+    claim = ClaimFactory(assignee=holder, lease_expires_at=timezone.now() + timedelta(minutes=5))
+    with pytest.raises(services.ClaimHeldByOther, match=holder.username):
+        services.verdict_set(
+            claim_id=claim.pk, reviewer=reviewer, rating=Rating.TRUE, explanation="x"
+        )
+    assert not Verdict.objects.exists()
+    # The holder can, and an expired lease no longer blocks anyone.
+    services.verdict_set(claim_id=claim.pk, reviewer=holder, rating=Rating.TRUE, explanation="x")
+    claim.refresh_from_db()
+    assert claim.assignee is None and claim.lease_expires_at is None
 
 
 @pytest.fixture
@@ -129,29 +204,3 @@ def test_settling_with_another_rating_publishes_the_editors_verdict(second_revie
     assert settled.explanation == verdict.explanation  # kept when the editor adds none
     assert not verdict.is_current and verdict.superseded_by == settled
     assert verdict.published_at is None
-
-
-def test_taking_a_chosen_claim_leases_it_and_taking_it_again_only_renews(reviewer):
-    claim = ClaimFactory()
-    services.claim_lease_take(claim_id=claim.pk, reviewer=reviewer)
-    later = timezone.now() + timedelta(minutes=5)
-    taken = services.claim_lease_take(claim_id=claim.pk, reviewer=reviewer, now=later)
-    assert taken.assignee == reviewer and taken.status == Claim.Status.IN_REVIEW
-    assert taken.lease_expires_at > later
-    assert AuditEvent.objects.filter(action="assign", claim=claim).count() == 1
-
-
-def test_taking_is_refused_when_someone_holds_the_claim_or_it_is_closed(reviewer):
-    claim = ClaimFactory()
-    holder = ReviewerFactory()
-    services.claim_lease_take(claim_id=claim.pk, reviewer=holder)
-    with pytest.raises(services.ClaimHeldByOther):
-        services.claim_lease_take(claim_id=claim.pk, reviewer=reviewer)
-    assigned = ClaimFactory()
-    services.claims_assign(claim_ids=[assigned.pk], assignee=holder, by=EditorFactory())
-    with pytest.raises(ValidationError, match="assigned to"):
-        services.claim_lease_take(claim_id=assigned.pk, reviewer=reviewer)
-    closed = ClaimFactory(status=Claim.Status.DISMISSED)
-    with pytest.raises(ValidationError, match="only open claims"):
-        services.claim_lease_take(claim_id=closed.pk, reviewer=reviewer)
-    assert Claim.objects.get(pk=claim.pk).assignee == holder

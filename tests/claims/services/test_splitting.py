@@ -6,9 +6,17 @@ from django.utils import timezone
 from claims import services
 from claims.models import Article, AuditEvent, Claim
 from tests.factories import ArticleFactory, ClaimFactory, VerdictFactory
-from workers.extraction import EXTRACTOR_VERSION, ExtractionInputError
+from workers.extraction import EXTRACTOR_VERSION
 
 pytestmark = pytest.mark.django_db
+
+
+def _no_claims(body: str):
+    return [], "stub-1"
+
+
+def _never_called(body: str):
+    raise AssertionError("the extractor ran on an article this worker did not take")
 
 
 def _claims(article: Article) -> list[tuple]:
@@ -19,9 +27,9 @@ def _claims(article: Article) -> list[tuple]:
     )
 
 
-def test_it_splits_an_article_into_claims_whose_offsets_point_into_the_body():
+def test_it_splits_an_article_into_claims_whose_offsets_point_into_the_body(worker_extractor):
     article = ArticleFactory()
-    outcome = services.article_extract_claims(article_id=article.pk)
+    outcome = services.article_extract_claims(article_id=article.pk, extractor=worker_extractor)
     article.refresh_from_db()
     assert outcome.result == "split"
     assert article.status == Article.Status.SPLIT
@@ -36,23 +44,29 @@ def test_it_splits_an_article_into_claims_whose_offsets_point_into_the_body():
     assert AuditEvent.objects.filter(article=article, action="split").count() == 1
 
 
-def test_running_the_split_twice_leaves_exactly_the_same_claims():
+def test_running_the_split_twice_leaves_exactly_the_same_claims(worker_extractor):
     article = ArticleFactory()
-    services.article_extract_claims(article_id=article.pk)
+    services.article_extract_claims(article_id=article.pk, extractor=worker_extractor)
     first = _claims(article)
     # A second message for a split article does nothing.
-    assert services.article_extract_claims(article_id=article.pk).result == "skipped"
+    assert (
+        services.article_extract_claims(article_id=article.pk, extractor=worker_extractor).result
+        == "skipped"
+    )
     assert _claims(article) == first
     # A real second run (the article re-queued) replaces the claims with the same ones.
     Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
-    assert services.article_extract_claims(article_id=article.pk).result == "split"
+    assert (
+        services.article_extract_claims(article_id=article.pk, extractor=worker_extractor).result
+        == "split"
+    )
     assert _claims(article) == first
     assert Claim.objects.filter(article=article).count() == len(first)
 
 
 def test_a_second_worker_is_told_to_wait_while_the_first_holds_the_lease():
     article = ArticleFactory(status=Article.Status.SPLITTING, status_changed_at=timezone.now())
-    outcome = services.article_extract_claims(article_id=article.pk)
+    outcome = services.article_extract_claims(article_id=article.pk, extractor=_never_called)
     assert outcome.result == "busy"
     assert 0 < outcome.retry_in <= 600
     assert not Claim.objects.filter(article=article).exists()
@@ -61,7 +75,10 @@ def test_a_second_worker_is_told_to_wait_while_the_first_holds_the_lease():
 def test_a_worker_takes_over_an_article_whose_lease_ran_out(settings):
     stale = timezone.now() - timedelta(seconds=settings.FACTCHECK_SPLIT_LEASE_SECONDS + 1)
     article = ArticleFactory(status=Article.Status.SPLITTING, status_changed_at=stale, attempts=1)
-    assert services.article_extract_claims(article_id=article.pk).result == "split"
+    assert (
+        services.article_extract_claims(article_id=article.pk, extractor=_no_claims).result
+        == "split"
+    )
     article.refresh_from_db()
     assert article.attempts == 2
 
@@ -86,7 +103,7 @@ def test_bad_input_marks_the_article_failed_with_a_readable_reason():
     article = ArticleFactory()
 
     def extractor(body: str):
-        raise ExtractionInputError("a paragraph of 2,000,000 characters is too long")
+        raise services.ExtractionRefused("a paragraph of 2,000,000 characters is too long")
 
     outcome = services.article_extract_claims(article_id=article.pk, extractor=extractor)
     article.refresh_from_db()
@@ -97,7 +114,10 @@ def test_bad_input_marks_the_article_failed_with_a_readable_reason():
 
 
 def test_a_split_of_a_missing_article_returns_quietly():
-    assert services.article_extract_claims(article_id=987654).result == "skipped"
+    assert (
+        services.article_extract_claims(article_id=987654, extractor=_never_called).result
+        == "skipped"
+    )
 
 
 def test_it_refuses_to_replace_claims_that_already_have_verdicts():
@@ -105,7 +125,7 @@ def test_it_refuses_to_replace_claims_that_already_have_verdicts():
     article = verdict.claim.article
     ClaimFactory(article=article, position=1)
     Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
-    outcome = services.article_extract_claims(article_id=article.pk)
+    outcome = services.article_extract_claims(article_id=article.pk, extractor=_no_claims)
     article.refresh_from_db()
     assert outcome.result == "refused"
     assert article.status == Article.Status.SPLIT
@@ -114,36 +134,38 @@ def test_it_refuses_to_replace_claims_that_already_have_verdicts():
     assert verdict.claim.verdicts.count() == 1
 
 
-def test_a_restated_claim_in_the_same_article_is_marked_duplicate_of_the_first():
+def test_a_restated_claim_in_the_same_article_is_marked_duplicate_of_the_first(worker_extractor):
     from tests.paths import SAMPLE_ARTICLE
 
     article = ArticleFactory(body=SAMPLE_ARTICLE.read_text())
-    services.article_extract_claims(article_id=article.pk)
+    services.article_extract_claims(article_id=article.pk, extractor=worker_extractor)
     american = Claim.objects.get(article=article, text__contains="American leaders")
     assert american.status == Claim.Status.DUPLICATE
     assert "US leaders" in american.duplicate_of.text
     assert american.duplicate_of.status == Claim.Status.NEW
 
 
-def test_the_same_claim_in_a_later_article_points_at_the_earlier_one_and_its_verdict(reviewer):
+def test_the_same_claim_in_a_later_article_points_at_the_earlier_one_and_its_verdict(
+    reviewer, worker_extractor
+):
     from claims.selectors import claim_matching_verdicts
 
     sentence = "The Pentagon sent 31 Abrams tanks to Ukraine in 2023."
     first = ArticleFactory(body=f"{sentence}\n\nThe mayor opened a new bridge in Leeds.")
-    services.article_extract_claims(article_id=first.pk)
+    services.article_extract_claims(article_id=first.pk, extractor=worker_extractor)
     original = Claim.objects.get(article=first, text__contains="Abrams")
     verdict = services.verdict_set(
         claim_id=original.pk, reviewer=reviewer, rating="true", explanation="DoD release."
     )
     second = ArticleFactory(body=f"Officials met in Berlin on Friday.\n\n{sentence}")
-    services.article_extract_claims(article_id=second.pk)
+    services.article_extract_claims(article_id=second.pk, extractor=worker_extractor)
     repeat = Claim.objects.get(article=second, text__contains="Abrams")
     assert repeat.duplicate_of == original
     assert repeat.status == Claim.Status.DUPLICATE
     assert list(claim_matching_verdicts(claim=repeat)) == [verdict]
     # Different numbers are a different claim.
     third = ArticleFactory(body="The Pentagon sent 45 Abrams tanks to Ukraine in 2023.")
-    services.article_extract_claims(article_id=third.pk)
+    services.article_extract_claims(article_id=third.pk, extractor=worker_extractor)
     assert Claim.objects.get(article=third, text__contains="Abrams").duplicate_of is None
 
 
@@ -155,6 +177,62 @@ def test_a_retry_of_the_same_task_takes_back_the_article_it_holds():
         status=Article.Status.SPLITTING, status_changed_at=timezone.now(), split_token=token
     )
     # Another task must wait for the lease...
-    assert services.article_extract_claims(article_id=article.pk).result == "busy"
+    assert (
+        services.article_extract_claims(article_id=article.pk, extractor=_never_called).result
+        == "busy"
+    )
     # ...but the holder's own retry goes on at once.
-    assert services.article_extract_claims(article_id=article.pk, token=token).result == "split"
+    assert (
+        services.article_extract_claims(
+            article_id=article.pk, token=token, extractor=_no_claims
+        ).result
+        == "split"
+    )
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    sent: list[int] = []
+    monkeypatch.setattr(
+        services, "article_enqueue_split", lambda *, article_id: sent.append(article_id) or True
+    )
+    return sent
+
+
+def test_it_requeues_splits_whose_worker_died_and_messages_that_were_lost(settings, sent):
+    now = timezone.now()
+    lease = timedelta(seconds=settings.FACTCHECK_SPLIT_LEASE_SECONDS)
+    queued_timeout = timedelta(seconds=settings.FACTCHECK_QUEUED_TIMEOUT_SECONDS)
+    dead = ArticleFactory(status="splitting", status_changed_at=now - lease * 2, attempts=1)
+    lost = ArticleFactory(status="queued", status_changed_at=now - queued_timeout * 2)
+    busy = ArticleFactory(status="splitting", status_changed_at=now - timedelta(seconds=5))
+    fresh = ArticleFactory(status="queued", status_changed_at=now)
+    done = ArticleFactory(status="split", status_changed_at=now - lease * 10)
+
+    result = services.articles_sweep(now=now)
+
+    assert sorted(result.requeued) == sorted([dead.pk, lost.pk])
+    assert sorted(sent) == sorted([dead.pk, lost.pk])
+    for article in (dead, lost):
+        article.refresh_from_db()
+        assert article.status == Article.Status.QUEUED
+        assert article.status_changed_at == now
+    for article, status in ((busy, "splitting"), (fresh, "queued"), (done, "split")):
+        article.refresh_from_db()
+        assert article.status == status
+    assert AuditEvent.objects.filter(action="requeue").count() == 2
+    # Run again at once: nothing is stale any more.
+    assert services.articles_sweep(now=now).requeued == []
+
+
+def test_it_gives_up_after_the_attempt_cap_with_a_reason(settings, sent):
+    stale = timezone.now() - timedelta(seconds=settings.FACTCHECK_SPLIT_LEASE_SECONDS + 60)
+    article = ArticleFactory(
+        status="splitting", status_changed_at=stale,
+        attempts=settings.FACTCHECK_MAX_SPLIT_ATTEMPTS,
+    )  # fmt: skip
+    result = services.articles_sweep()
+    article.refresh_from_db()
+    assert result.given_up == [article.pk] and sent == []
+    assert article.status == Article.Status.FAILED
+    assert "Gave up after" in article.failure_reason

@@ -4,6 +4,7 @@ from django.test import override_settings
 
 from claims import services
 from claims.models import Article, AuditEvent
+from tests.factories import ArticleFactory, EditorFactory, VerdictFactory
 
 BODY = (
     "The council approved 12 new bus lines on Monday.\n\nRidership rose 8% in 2023, officials said."
@@ -116,3 +117,24 @@ def test_it_refuses_text_made_only_of_invisible_characters():
     with pytest.raises(ValidationError, match="no text"):
         services.article_create(title="Ghost", body="\u200b\ufeff\u200d \u2060\n\u200c")
     assert Article.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_resplit_requeues_a_failed_article_and_refuses_a_reviewed_one(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    editor = EditorFactory()
+    sent: list[int] = []
+    monkeypatch.setattr(
+        services, "article_enqueue_split", lambda *, article_id: sent.append(article_id) or True
+    )
+    failed = ArticleFactory(status=Article.Status.FAILED, attempts=5, failure_reason="boom")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_resplit(article_id=failed.pk, by=editor)
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.failure_reason) == ("queued", 0, "")
+    assert sent == [failed.pk]
+
+    reviewed = VerdictFactory().claim.article
+    with pytest.raises(ValidationError, match="cannot be split again"):
+        services.article_resplit(article_id=reviewed.pk, by=editor)

@@ -1,0 +1,270 @@
+"""Reads for the reviewers' pages: the queue and its filters, a claim in context, articles,
+my work, second review and the user's own API tokens."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+
+from claims.models import (
+    OPEN_STATUSES,
+    ApiToken,
+    Article,
+    AuditEvent,
+    Claim,
+    Verdict,
+    VerdictReview,
+    verdict_published_q,
+)
+from claims.selectors.common import HIDDEN_BY_DEFAULT_KINDS, articles_with_claim_count
+
+# The queue's assignee filter value for unassigned claims (user ids start at 1).
+ASSIGNEE_NOBODY = 0
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """Everything the queue page can filter on; ``None`` means "any"."""
+
+    status: str | None = None
+    kind: str | None = None
+    article_id: int | None = None
+    source: str | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    # A user id, or ASSIGNEE_NOBODY for unassigned claims.
+    assignee_id: int | None = None
+    score_min: float | None = None
+    score_max: float | None = None
+    has_verdict: bool | None = None
+    q: str | None = None
+    show_hidden: bool = False
+    order: str = "score"
+
+
+def _queue_base(filters: QueueFilters) -> QuerySet[Claim]:
+    """Every filter except status, so the per-status counts can share it."""
+    qs = Claim.objects.all()
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    elif not filters.show_hidden:
+        qs = qs.exclude(kind__in=HIDDEN_BY_DEFAULT_KINDS)
+    if filters.article_id:
+        qs = qs.filter(article_id=filters.article_id)
+    if filters.source:
+        qs = qs.filter(article__source=filters.source)
+    if filters.created_from:
+        qs = qs.filter(created_at__date__gte=filters.created_from)
+    if filters.created_to:
+        qs = qs.filter(created_at__date__lte=filters.created_to)
+    if filters.assignee_id == ASSIGNEE_NOBODY:
+        qs = qs.filter(assignee__isnull=True)
+    elif filters.assignee_id is not None:
+        qs = qs.filter(assignee_id=filters.assignee_id)
+    if filters.score_min is not None:
+        qs = qs.filter(score__gte=filters.score_min)
+    if filters.score_max is not None:
+        qs = qs.filter(score__lte=filters.score_max)
+    if filters.has_verdict is not None:
+        judged = Exists(Verdict.objects.filter(claim=OuterRef("pk"), is_current=True))
+        qs = qs.filter(judged if filters.has_verdict else ~judged)
+    if filters.q:
+        # Every word must appear in the claim or its sentence, in any order. icontains escapes
+        # LIKE wildcards, so "%" and "_" are searched literally.
+        for word in filters.q.split()[:10]:
+            qs = qs.filter(Q(text__icontains=word) | Q(sentence__icontains=word))
+    return qs
+
+
+def claim_queue(*, filters: QueueFilters) -> QuerySet[Claim]:
+    """The queue page: open claims (unless a status is asked for) in the order "next claim" hands
+    them out, or newest first."""
+    qs = _queue_base(filters).select_related("article", "assignee")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    elif not filters.show_hidden:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if filters.order == "newest":
+        return qs.order_by("-created_at", "-id")
+    return qs.order_by("-priority", "-score", "id")
+
+
+def claim_status_counts(*, filters: QueueFilters | None = None) -> dict[str, int]:
+    """Claims per status (every status, zero included): all claims, or those the queue's other
+    filters let through."""
+    qs = Claim.objects.all() if filters is None else _queue_base(filters)
+    rows = qs.values("status").annotate(n=Count("id")).order_by()
+    counts = {status: 0 for status in Claim.Status.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def article_sources() -> list[str]:
+    """Outlets that have articles, for the queue's source filter."""
+    return list(
+        # order_by: the model's default ordering would make DISTINCT per (source, created_at).
+        Article.objects.exclude(source="")
+        .order_by("source")
+        .values_list("source", flat=True)
+        .distinct()[:200]
+    )
+
+
+def reviewer_list() -> QuerySet[Any]:
+    """Active users in the Reviewer or Editor group, for assignment and filters."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=["Reviewer", "Editor"])
+        .distinct()
+        .order_by("username")
+    )
+
+
+# --- A claim in context -----------------------------------------------------------------------
+
+
+def claim_get(*, claim_id: int) -> Claim:
+    """One claim with its article, assignee, the claim it restates and the claims restating it.
+    (Its verdicts come from ``claim_verdict_history``.)"""
+    return (
+        Claim.objects.select_related("article", "assignee", "duplicate_of")
+        .prefetch_related("duplicates")
+        .get(pk=claim_id)
+    )
+
+
+def claim_context(*, claim: Claim) -> dict[str, Any]:
+    """The paragraph around a claim's evidence, cut in three so a template can highlight the span."""
+    body = claim.article.body
+    para_start = body.rfind("\n", 0, claim.start) + 1
+    para_end = body.find("\n", claim.end)
+    if para_end == -1:
+        para_end = len(body)
+    return {
+        "before": body[para_start : claim.start],
+        "evidence": body[claim.start : claim.end],
+        "after": body[claim.end : para_end],
+    }
+
+
+def claim_matching_verdicts(*, claim: Claim) -> QuerySet[Verdict]:
+    """Current verdicts on the same claim made elsewhere: suggestions, so it is judged once."""
+    same = Q(claim__duplicate_of=claim)
+    if claim.fingerprint:
+        same |= Q(claim__fingerprint=claim.fingerprint)
+    if claim.duplicate_of_id:
+        same |= Q(claim_id=claim.duplicate_of_id)
+    return (
+        Verdict.objects.filter(same, is_current=True)
+        .exclude(claim=claim)
+        .select_related("claim__article", "reviewer")
+        .order_by("-created_at")
+    )
+
+
+def claim_neighbours(*, claim: Claim) -> tuple[int | None, int | None]:
+    """The previous and next claim of the same article, by position."""
+    siblings = Claim.objects.filter(article_id=claim.article_id)
+    previous = (
+        siblings.filter(position__lt=claim.position)
+        .order_by("-position")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    following = (
+        siblings.filter(position__gt=claim.position)
+        .order_by("position")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return previous, following
+
+
+def claim_verdict_history(*, claim: Claim) -> QuerySet[Verdict]:
+    """A claim's verdicts, newest first, with who gave them and any second reviews."""
+    return (
+        Verdict.objects.filter(claim=claim)
+        .select_related("reviewer")
+        .prefetch_related(
+            Prefetch("reviews", queryset=VerdictReview.objects.select_related("reviewer"))
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def audit_for_claim(*, claim: Claim) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(claim=claim).select_related("actor")
+
+
+# --- Articles ---------------------------------------------------------------------------------
+
+
+def article_list() -> QuerySet[Article]:
+    return articles_with_claim_count(queryset=Article.objects.order_by("-created_at"))
+
+
+def article_get(*, article_id: int) -> Article:
+    return (
+        Article.objects.select_related("ingested_by")
+        .prefetch_related(Prefetch("claims", queryset=Claim.objects.order_by("position")))
+        .get(pk=article_id)
+    )
+
+
+# --- My work, second review, tokens -----------------------------------------------------------
+
+
+def claims_held(*, user: Any | None) -> QuerySet[Claim]:
+    """Open claims leased or assigned to ``user`` (everyone's when None)."""
+    qs = Claim.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=False)
+    if user is not None:
+        qs = qs.filter(assignee=user)
+    return qs.select_related("article", "assignee").order_by("lease_expires_at", "id")
+
+
+def verdict_list(*, reviewer: Any | None) -> QuerySet[Verdict]:
+    """Verdicts newest first, by ``reviewer`` (everyone's when None), with their reviews."""
+    qs = Verdict.objects.select_related("claim__article", "reviewer").prefetch_related(
+        Prefetch("reviews", queryset=VerdictReview.objects.select_related("reviewer"))
+    )
+    if reviewer is not None:
+        qs = qs.filter(reviewer=reviewer)
+    return qs.order_by("-created_at", "-id")
+
+
+def _awaiting_publication() -> QuerySet[Verdict]:
+    return Verdict.objects.filter(is_current=True).exclude(verdict_published_q())
+
+
+def verdicts_awaiting_review(*, user: Any) -> QuerySet[Verdict]:
+    """Unpublished current verdicts by others that ``user`` has not reviewed and nobody disputes."""
+    return (
+        _awaiting_publication()
+        .exclude(reviewer=user)
+        .exclude(reviews__reviewer=user)
+        .exclude(reviews__agrees=False)
+        .select_related("claim__article", "reviewer")
+        .order_by("created_at", "id")
+    )
+
+
+def verdicts_disputed() -> QuerySet[Verdict]:
+    """Unpublished current verdicts a second reviewer disagreed with: for an editor to settle."""
+    return (
+        _awaiting_publication()
+        .filter(reviews__agrees=False)
+        .distinct()
+        .select_related("claim__article", "reviewer")
+        .prefetch_related(
+            Prefetch("reviews", queryset=VerdictReview.objects.select_related("reviewer"))
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def api_token_list(*, user: Any) -> QuerySet[ApiToken]:
+    """A user's own tokens: live ones first, newest first."""
+    live_first = F("revoked_at").asc(nulls_first=True)
+    return ApiToken.objects.filter(user=user).order_by(live_first, "-created_at")

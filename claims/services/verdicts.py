@@ -1,0 +1,206 @@
+"""Verdicts: giving one, the second review, publishing, and an editor settling a dispute.
+
+A verdict is never edited: a new one supersedes the current one, so the history stays."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from claims.models import AuditEvent, Claim, Rating, Verdict, VerdictReview
+from claims.services.audit import audit_record_claim
+from claims.services.queue import LEASE_FIELDS, ClaimHeldByOther, lease_clear_and_audit
+
+MAX_EVIDENCE_URLS = 20
+
+
+def evidence_urls_clean(urls: Iterable[str]) -> list[str]:
+    """The evidence links, trimmed and without repeats; ``ValidationError`` for one that is not an
+    http(s) address or for too many. The verdict form and the service both check with this."""
+    validator = URLValidator(schemes=["http", "https"])
+    cleaned: list[str] = []
+    for raw in urls:
+        url = raw.strip()
+        if not url:
+            continue
+        try:
+            validator(url)
+        except ValidationError:
+            raise ValidationError(
+                f"“{url[:200]}” is not a web address (only http:// and https:// links).",
+                code="invalid_url",
+            ) from None
+        if url not in cleaned:
+            cleaned.append(url)
+    if len(cleaned) > MAX_EVIDENCE_URLS:
+        raise ValidationError(f"At most {MAX_EVIDENCE_URLS} evidence links.", code="too_many")
+    return cleaned
+
+
+@transaction.atomic
+def verdict_set(
+    *,
+    claim_id: int,
+    reviewer: Any,
+    rating: str,
+    explanation: str,
+    evidence_urls: Iterable[str] = (),
+) -> Verdict:
+    """Record a verdict on a claim, superseding the current one. Not idempotent: each call adds a
+    verdict to the claim's history; none is ever overwritten."""
+    if rating not in Rating.values:
+        raise ValidationError(f"“{rating}” is not a rating; use one of {', '.join(Rating.values)}.")
+    explanation = explanation.strip()
+    if not explanation:
+        raise ValidationError("Explain the verdict: the explanation is empty.", code="empty")
+    urls = evidence_urls_clean(evidence_urls)
+    claim = (
+        Claim.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=claim_id)
+    )
+    now = timezone.now()
+    if claim.lease_held_by_other(reviewer, now=now):
+        raise ClaimHeldByOther(claim)
+
+    previous = Verdict.objects.select_for_update().filter(claim=claim, is_current=True).first()
+    if previous is not None:
+        # Cleared before the insert: at most one current verdict per claim is a constraint.
+        previous.is_current = False
+        previous.save(update_fields=["is_current", "updated_at"])
+    verdict = Verdict.objects.create(
+        claim=claim,
+        reviewer=reviewer,
+        rating=rating,
+        explanation=explanation,
+        evidence_urls=urls,
+        # With second review required, the verdict waits for another reviewer (verdict_review).
+        published_at=None if settings.FACTCHECK_REQUIRE_SECOND_REVIEW else now,
+    )
+    if previous is not None:
+        previous.superseded_by = verdict
+        previous.save(update_fields=["superseded_by", "updated_at"])
+
+    lease_clear_and_audit(
+        claim,
+        status=Claim.Status.VERDICT,
+        actor=reviewer,
+        action=AuditEvent.Action.VERDICT,
+        verdict=verdict,
+        message=f"Rated {verdict.get_rating_display()}"
+        + (f" (was {previous.get_rating_display()})" if previous else "")
+        + ("" if verdict.published_at else ", awaiting a second review"),
+        data={"rating": rating, "previous": previous.rating if previous else None},
+    )
+    claim.save(update_fields=LEASE_FIELDS)
+    return verdict
+
+
+def _publish(verdict: Verdict, *, by: Any, message: str) -> Verdict:
+    verdict.published_at = timezone.now()
+    verdict.save(update_fields=["published_at", "updated_at"])
+    audit_record_claim(
+        verdict.claim, action=AuditEvent.Action.PUBLISH, actor=by, verdict=verdict, message=message
+    )
+    return verdict
+
+
+def _verdict_for_update(verdict_id: int) -> Verdict:
+    verdict = (
+        Verdict.objects.select_for_update(of=("self",))
+        .select_related("claim", "reviewer")
+        .get(pk=verdict_id)
+    )
+    if not verdict.is_current:
+        raise ValidationError(
+            "This verdict has been superseded by a newer one; review that instead.",
+            code="superseded",
+        )
+    return verdict
+
+
+@transaction.atomic
+def verdict_review(
+    *, verdict_id: int, reviewer: Any, agrees: bool, rating: str = "", note: str = ""
+) -> VerdictReview:
+    """Record a second reviewer's agreement or disagreement with an unpublished verdict.
+
+    Not idempotent: a reviewer reviews a verdict once; a second try is refused. Agreement publishes
+    the verdict unless someone already disagreed; a disagreement (with the rating this reviewer
+    would give and why) leaves it unpublished for an editor to settle."""
+    verdict = _verdict_for_update(verdict_id)
+    if verdict.published_at is not None:
+        raise ValidationError("This verdict is already published.", code="published")
+    if verdict.reviewer_id == reviewer.pk:
+        raise ValidationError(
+            "A second review must come from someone else than the verdict's author.", code="own"
+        )
+    if verdict.reviews.filter(reviewer=reviewer).exists():
+        raise ValidationError("You have already reviewed this verdict.", code="reviewed")
+    note = note.strip()
+    if agrees:
+        rating = ""
+    else:
+        if rating not in Rating.values:
+            raise ValidationError("Say which rating you would give instead.", code="rating")
+        if rating == verdict.rating:
+            raise ValidationError(
+                "Disagreeing with the same rating: pick the rating you would give.",
+                code="same_rating",
+            )
+        if not note:
+            raise ValidationError("Say why you disagree: the note is empty.", code="empty")
+    review = VerdictReview.objects.create(
+        verdict=verdict, reviewer=reviewer, agrees=agrees, rating=rating, note=note
+    )
+    audit_record_claim(
+        verdict.claim,
+        action=AuditEvent.Action.REVIEW,
+        actor=reviewer,
+        verdict=verdict,
+        message=f"{'Agreed' if agrees else 'Disagreed'} with {verdict.get_rating_display()}"
+        + ("" if agrees else f": would rate {Rating(rating).label}"),
+        data={"agrees": agrees, "rating": rating},
+    )
+    disputed = verdict.reviews.filter(agrees=False).exists()
+    if agrees and not disputed:
+        _publish(verdict, by=reviewer, message=f"Published after {reviewer} agreed")
+    return review
+
+
+@transaction.atomic
+def verdict_publish(*, verdict_id: int, by: Any) -> Verdict:
+    """Publish a current verdict as it stands (an editor settling a dispute). Idempotent."""
+    verdict = _verdict_for_update(verdict_id)
+    if verdict.published_at is not None:
+        return verdict
+    return _publish(verdict, by=by, message=f"Published by {by}")
+
+
+@transaction.atomic
+def verdict_settle(*, verdict_id: int, by: Any, rating: str, explanation: str = "") -> Verdict:
+    """An editor settles a disputed verdict: the same rating publishes it as it stands; another
+    rating records the editor's verdict (superseding it) and publishes that at once.
+
+    Not idempotent when the rating changes: each call adds a verdict to the history."""
+    verdict = _verdict_for_update(verdict_id)
+    if rating == verdict.rating:
+        if verdict.published_at is not None:
+            return verdict
+        return _publish(verdict, by=by, message=f"Settled by {by}: published as it stands")
+    settled = verdict_set(
+        claim_id=verdict.claim_id,
+        reviewer=by,
+        rating=rating,
+        explanation=explanation or verdict.explanation,
+        evidence_urls=verdict.evidence_urls,
+    )
+    if settled.published_at is not None:
+        return settled
+    return _publish(
+        settled,
+        by=by,
+        message=f"Settled by {by}: {verdict.get_rating_display()} → {settled.get_rating_display()}",
+    )
