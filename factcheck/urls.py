@@ -6,7 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("api/v1/", include("claims.api_urls")),
+    path("api/v1/", include("claims.api.urls")),
     path("account/tokens/", include("claims.token_urls")),
     path("", include("claims.urls")),
 ]

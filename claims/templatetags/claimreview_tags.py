@@ -4,7 +4,7 @@ inside <script type="application/ld+json"> (see templates/claims/_claimreview_js
 from django import template
 from django.utils.safestring import SafeString
 
-from claims import claimreview
+from claims.api import claimreview
 from claims.models import Verdict
 
 register = template.Library()

@@ -211,7 +211,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     # --- Auth pages -------------------------------------------------------------------------------
     ("GET", "accounts/login/"): everyone(200),
     ("POST", "accounts/logout/"): everyone(Redirect("/accounts/login/")),
-    # --- API (claims/api_urls.py) -----------------------------------------------------------------
+    # --- API (claims/api/urls.py) -----------------------------------------------------------------
     ("GET", "api/v1/articles/"): api(200),
     ("POST", "api/v1/articles/"): api_write(400),
     ("GET", "api/v1/articles/<int:article_id>/"): api(200),
@@ -262,7 +262,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     # An app index lists only what the user may see; staff with no permission in it get a 404.
     ("GET", "admin/^(?P<app_label>auth|axes|claims)/$"): admin(200, 200, 200, staff_no_role=404),
     ("GET", "admin/(?P<url>.*)$"): admin(404, 404, 404, staff_no_role=404),
-    # --- Admin: claims models (claims/admin.py; docs/notes-admin.md "Who may do what") ----------
+    # --- Admin: claims models (claims/admin/; docs/notes-admin.md "Who may do what") ------------
     **admin_model(
         "claims/article",
         changelist=admin(200, 200, 200),

@@ -1,4 +1,4 @@
-"""Admin for API tokens (imported by claims/admin.py): superusers only.
+"""API tokens: superusers only.
 
 The key exists only in the response to the add form; the database keeps its SHA-256.
 """
@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from rest_framework.authtoken.admin import TokenProxy  # type: ignore[attr-defined]
 
 from claims import services
+from claims.admin.bulk import bulk_run
 from claims.models import ApiToken
 
 # DRF's own tokens (stored in clear) are not used: ApiTokenAuthentication replaces them.
@@ -92,8 +93,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        revoked = 0
-        for token in queryset.filter(revoked_at__isnull=True):
-            services.api_token_revoke(token_id=token.pk, by=request.user)
-            revoked += 1
-        messages.success(request, f"Revoked {revoked} token(s).")
+        def run(ids: list[int]) -> None:
+            for token_id in ids:
+                services.api_token_revoke(token_id=token_id, by=request.user)
+            messages.success(request, f"Revoked {len(ids)} token(s).")
+
+        bulk_run(self, request, queryset.filter(revoked_at__isnull=True), run)

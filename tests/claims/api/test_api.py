@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.test import APIClient
 
-from claims.api import exception_handler
+from claims.api.errors import exception_handler
 from claims.models import Article, Claim, Verdict
 from tests.factories import (
     ClaimFactory,

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.template.loader import render_to_string
 
-from claims import claimreview
+from claims.api import claimreview, exports
 from claims.models import Rating
 from tests.factories import ArticleFactory, ClaimFactory, VerdictFactory
 
@@ -124,7 +124,7 @@ def test_fields_the_article_lacks_are_left_out_not_null():
 
 
 def test_the_export_row_matches_the_claimreview():
-    row = claimreview.verdict_export_row(built_verdict(), publisher=PUBLISHER)
+    row = exports.verdict_export_row(built_verdict(), publisher=PUBLISHER)
     assert row == {
         "verdict_id": 3, "url": "https://factcheck.example.org/claims/42/",
         "rating": "mostly_false", "rating_label": "Mostly false", "rating_value": 2,
@@ -136,7 +136,7 @@ def test_the_export_row_matches_the_claimreview():
         "article_source": "Daily Gazette", "article_author": "Sam Reporter",
         "article_published_on": "2025-02-27",
     }  # fmt: skip
-    assert tuple(row) == claimreview.CSV_COLUMNS
+    assert tuple(row) == exports.CSV_COLUMNS
 
 
 # --- The JSON-LD the claim page embeds -------------------------------------------------------------

@@ -1,13 +1,10 @@
-"""schema.org ClaimReview for verdicts, and the rows of the streamed exports.
+"""schema.org ClaimReview for verdicts, and the OpenAPI schema that documents it.
 
 Pure functions of a verdict (with its claim and article loaded) and the publishing organisation:
-no queries, no HTTP. The export generators take any iterable of verdicts and yield text, so the
-view decides how the verdicts are read (in chunks) and the response streams what comes out.
+no queries, no HTTP. Used by the API (one verdict, the exports) and by the claim page's JSON-LD.
 """
 
-import csv
 import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,15 +23,9 @@ from claims.models import (
 )
 
 SCHEMA_ORG = "https://schema.org"
+JSON_LD = "application/ld+json"
 # spaCy entity labels that name an organisation rather than a person.
 ORGANIZATION_LABELS = {"ORG", "NORP", "GPE", "FAC"}
-CSV_COLUMNS = (
-    "verdict_id", "url", "rating", "rating_label", "rating_value", "explanation", "evidence_urls",
-    "published_at", "updated_at", "claim_id", "claim_text", "claim_kind", "speaker", "article_id",
-    "article_title", "article_url", "article_source", "article_author", "article_published_on",
-)  # fmt: skip
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -140,86 +131,70 @@ def jsonld_script_content(data: dict[str, Any]) -> SafeString:
     return mark_safe(text)  # noqa: S308 - escaped just above
 
 
-# --- Export rows ---------------------------------------------------------------------------------
+# --- The OpenAPI schema of what claimreview_build returns ---------------------------------------
+
+_THING = {"type": "object", "properties": {"@type": {"type": "string"}, "name": {"type": "string"}}}
+CLAIMREVIEW_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A schema.org ClaimReview (https://schema.org/ClaimReview).",
+    "required": [
+        "@type",
+        "url",
+        "claimReviewed",
+        "author",
+        "datePublished",
+        "reviewRating",
+        "itemReviewed",
+    ],  # fmt: skip
+    "properties": {
+        "@context": {"type": "string", "enum": [SCHEMA_ORG]},
+        "@type": {"type": "string", "enum": ["ClaimReview"]},
+        "url": {"type": "string", "format": "uri"},
+        "claimReviewed": {"type": "string"},
+        "author": _THING,
+        "datePublished": {"type": "string", "format": "date-time"},
+        "reviewBody": {"type": "string"},
+        "reviewRating": {
+            "type": "object",
+            "required": ["@type", "bestRating", "worstRating", "alternateName"],
+            "properties": {
+                "@type": {"type": "string", "enum": ["Rating"]},
+                "ratingValue": {"type": "integer", "minimum": 1, "maximum": 5},
+                "bestRating": {"type": "integer"},
+                "worstRating": {"type": "integer"},
+                "alternateName": {"type": "string"},
+            },
+        },
+        "itemReviewed": {
+            "type": "object",
+            "required": ["@type"],
+            "properties": {
+                "@type": {"type": "string", "enum": ["Claim"]},
+                "author": _THING,
+                "datePublished": {"type": "string", "format": "date"},
+                "appearance": {
+                    "type": "object",
+                    "properties": {
+                        "@type": {"type": "string"},
+                        "url": {"type": "string"},
+                        "headline": {"type": "string"},
+                        "publisher": _THING,
+                    },
+                },
+            },
+        },
+    },
+}
 
 
-def verdict_export_row(verdict: Verdict, *, publisher: Publisher) -> dict[str, Any]:
-    """One verdict as a flat record, the same in NDJSON and (joined) CSV."""
-    claim = verdict.claim
-    article = claim.article
-    return {
-        "verdict_id": verdict.pk,
-        "url": publisher.permalink(verdict),
-        "rating": verdict.rating,
-        "rating_label": Rating(verdict.rating).label,
-        "rating_value": CLAIMREVIEW_RATING_VALUES[verdict.rating],
-        "explanation": verdict.explanation,
-        "evidence_urls": list(verdict.evidence_urls),
-        "published_at": iso_datetime(verdict.published_at),
-        "updated_at": iso_datetime(verdict.updated_at),
-        "claim_id": claim.pk,
-        "claim_text": claim.text,
-        "claim_kind": claim.kind,
-        "speaker": claim.speaker,
-        "article_id": article.pk,
-        "article_title": article.title,
-        "article_url": article.url,
-        "article_source": article.source,
-        "article_author": article.author,
-        "article_published_on": article.published_on.isoformat() if article.published_on else None,
-    }
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = " ".join(str(v) for v in value)
-    text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        text = "'" + text
-    return text
-
-
-class _Line:
-    """A file-like object that hands back what csv.writer writes, one row at a time."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_stream(verdicts: Iterable[Verdict], *, publisher: Publisher) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield writer.writerow(CSV_COLUMNS)
-    for verdict in verdicts:
-        row = verdict_export_row(verdict, publisher=publisher)
-        yield writer.writerow([_csv_cell(row[column]) for column in CSV_COLUMNS])
-
-
-def ndjson_stream(verdicts: Iterable[Verdict], *, publisher: Publisher) -> Iterator[str]:
-    for verdict in verdicts:
-        yield (
-            json.dumps(verdict_export_row(verdict, publisher=publisher), ensure_ascii=False) + "\n"
-        )
-
-
-def claimreview_ndjson_stream(
-    verdicts: Iterable[Verdict], *, publisher: Publisher
-) -> Iterator[str]:
-    for verdict in verdicts:
-        yield json.dumps(claimreview_build(verdict, publisher=publisher), ensure_ascii=False) + "\n"
-
-
-def claimreview_feed_stream(
-    verdicts: Iterable[Verdict], *, publisher: Publisher, now: datetime
-) -> Iterator[str]:
-    """A schema.org DataFeed of ClaimReviews, written piece by piece: one valid JSON document
-    that is never held in memory whole."""
-    head = {"@context": SCHEMA_ORG, "@type": "DataFeed", "dateModified": iso_datetime(now)}
-    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "dataFeedElement": ['
-    separator = "\n"
-    for verdict in verdicts:
-        item = claimreview_build(verdict, publisher=publisher, with_context=False)
-        yield separator + json.dumps(item, ensure_ascii=False)
-        separator = ",\n"
-    yield "\n]}\n"
+CLAIMREVIEW_FEED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A schema.org DataFeed (https://schema.org/DataFeed) of ClaimReviews.",
+    "required": ["@context", "@type", "dateModified", "dataFeedElement"],
+    "properties": {
+        "@context": {"type": "string", "enum": [SCHEMA_ORG]},
+        "@type": {"type": "string", "enum": ["DataFeed"]},
+        "dateModified": {"type": "string", "format": "date-time"},
+        "dataFeedElement": {"type": "array", "items": CLAIMREVIEW_SCHEMA},
+    },
+}

@@ -10,8 +10,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
 
-from claims import admin as claims_admin
 from claims import services
+from claims.admin import claims as claims_admin
 from claims.models import Article, AuditEvent, Claim, Verdict
 from tests.factories import (
     ArticleFactory,
@@ -293,7 +293,7 @@ def test_exporting_streams_the_selection_as_csv(reviewer_client):
 
 
 def test_a_selection_too_large_for_one_action_is_refused(editor_client, monkeypatch):
-    monkeypatch.setattr(claims_admin, "MAX_BULK_CLAIMS", 2)
+    monkeypatch.setattr("claims.admin.bulk.MAX_BULK_CLAIMS", 2)
     ClaimFactory.create_batch(3)
     response = editor_client.post(
         CLAIMS, {"action": "dismiss", "select_across": "1", "_selected_action": ["1"]}

@@ -1,0 +1,39 @@
+"""/api/v1/: every URL name and path of the API (the app namespace is "api")."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from claims.api import articles, claims, exports, verdicts
+from claims.api.errors import endpoint_not_found
+
+app_name = "api"
+
+urlpatterns = [
+    path("articles/", articles.ArticlesApi.as_view(), name="articles"),
+    path("articles/<int:article_id>/", articles.ArticleDetailApi.as_view(), name="article"),
+    path("claims/", claims.ClaimListApi.as_view(), name="claims"),
+    path("claims/<int:claim_id>/", claims.ClaimDetailApi.as_view(), name="claim"),
+    path("verdicts/", verdicts.VerdictsApi.as_view(), name="verdicts"),
+    path("verdicts/<int:verdict_id>/", verdicts.VerdictDetailApi.as_view(), name="verdict"),
+    path(
+        "verdicts/<int:verdict_id>/claimreview/",
+        verdicts.VerdictClaimReviewApi.as_view(),
+        name="verdict-claimreview",
+    ),
+    path("export/verdicts.csv", exports.VerdictCsvExportApi.as_view(), name="export-csv"),
+    path("export/verdicts.ndjson", exports.VerdictNdjsonExportApi.as_view(), name="export-ndjson"),
+    path(
+        "export/claimreview.ndjson",
+        exports.ClaimReviewNdjsonExportApi.as_view(),
+        name="export-claimreview-ndjson",
+    ),
+    path(
+        "export/claimreview.json",
+        exports.ClaimReviewFeedExportApi.as_view(),
+        name="export-claimreview",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Last: any other address under the API is a JSON 404, not the site's HTML page.
+    re_path(r"^", endpoint_not_found),
+]

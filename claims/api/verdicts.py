@@ -1,0 +1,214 @@
+"""/api/v1/verdicts/: list verdicts (the desk sees all, partners the published ones), give one,
+read one, and read a published one as schema.org ClaimReview JSON-LD."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from claims import selectors, services
+from claims.api import claimreview
+from claims.api.base import (
+    MAX_ID,
+    BaseApi,
+    DateOrDateTimeField,
+    QuerySerializer,
+    StrictCharField,
+    get_or_404,
+    refuse_unknown_fields,
+)
+from claims.api.errors import errors
+from claims.api.pagination import PageFilterSerializer, keyset_page, page_serializer
+from claims.authentication import is_read_only_token
+from claims.models import CLAIMREVIEW_RATING_VALUES, Claim, Rating, Verdict
+
+
+class VerdictOutputSerializer(serializers.ModelSerializer):
+    self_url = serializers.SerializerMethodField()
+    article = serializers.IntegerField(source="claim.article_id")
+    claim_text = serializers.CharField(source="claim.text")
+    rating_label = serializers.CharField(source="get_rating_display")
+    rating_value = serializers.SerializerMethodField(
+        help_text="schema.org ClaimReview ratingValue: 5 true … 1 false; null for unverifiable."
+    )
+    evidence_urls = serializers.ListField(child=serializers.CharField())
+    reviewer = serializers.CharField(source="reviewer.username")
+    published = serializers.SerializerMethodField(
+        help_text="Published and current: what partners and exports see."
+    )
+    permalink = serializers.SerializerMethodField(help_text="The verdict's page on the site.")
+    claimreview_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id", "self_url", "claim", "article", "claim_text", "rating", "rating_label",
+            "rating_value", "explanation", "evidence_urls", "reviewer", "is_current",
+            "superseded_by", "published", "published_at", "created_at", "updated_at",
+            "permalink", "claimreview_url",
+        ]  # fmt: skip
+
+    def get_self_url(self, obj: Verdict) -> str:
+        return reverse("api:verdict", args=[obj.pk], request=self.context.get("request"))
+
+    def get_rating_value(self, obj: Verdict) -> int | None:
+        return CLAIMREVIEW_RATING_VALUES[obj.rating]
+
+    def get_published(self, obj: Verdict) -> bool:
+        return obj.published_at is not None and obj.is_current
+
+    def get_permalink(self, obj: Verdict) -> str:
+        return claimreview.Publisher.from_settings().permalink(obj)
+
+    def get_claimreview_url(self, obj: Verdict) -> str:
+        return reverse(
+            "api:verdict-claimreview", args=[obj.pk], request=self.context.get("request")
+        )
+
+
+class VerdictFilterSerializer(QuerySerializer):
+    """The verdict filters shared by the list and the exports."""
+
+    rating = serializers.ChoiceField(choices=Rating.choices, required=False)
+    article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    claim = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    source = serializers.CharField(required=False, max_length=200, help_text="The outlet.")  # type: ignore[assignment]
+    kind = serializers.ChoiceField(choices=Claim.Kind.choices, required=False)
+    published_after = DateOrDateTimeField(required=False, help_text="Published at or after.")
+    published_before = DateOrDateTimeField(required=False, help_text="Published before.")
+    updated_since = DateOrDateTimeField(
+        required=False, help_text="Only verdicts changed at or after this time."
+    )
+
+
+def verdict_filters(f: dict[str, Any], *, published_only: bool) -> selectors.VerdictApiFilters:
+    """The selector's filters from the validated query parameters of a list or an export."""
+    return selectors.VerdictApiFilters(
+        rating=f.get("rating"),
+        article_id=f.get("article"),
+        claim_id=f.get("claim"),
+        source=f.get("source"),
+        reviewer=f.get("reviewer"),
+        kind=f.get("kind"),
+        published_after=f.get("published_after"),
+        published_before=f.get("published_before"),
+        updated_since=f.get("updated_since"),
+        current=f.get("current"),
+        published=f.get("published"),
+        published_only=published_only,
+    )
+
+
+def _sees_published_only(request: Request) -> bool:
+    """Verdicts not yet published are for the desk (those who may give verdicts), and never
+    through a read-only token: a partner account sees published ones however it asks."""
+    return is_read_only_token(request) or not request.user.has_perm("claims.add_verdict")
+
+
+def _verdict_output(verdicts: Any, request: Request, *, many: bool = False) -> Any:
+    return VerdictOutputSerializer(verdicts, many=many, context={"request": request}).data
+
+
+class VerdictsApi(BaseApi):
+    """List verdicts (oldest change first, for incremental sync), or give one.
+
+    A read-only token, or a user who may not give verdicts, sees published verdicts only."""
+
+    queryset = Verdict.objects.none()
+
+    class FilterSerializer(PageFilterSerializer, VerdictFilterSerializer):
+        reviewer = serializers.CharField(required=False, max_length=150, help_text="Username.")
+        current = serializers.BooleanField(
+            required=False, allow_null=True, default=None, help_text="Only (not) current ones."
+        )
+        published = serializers.BooleanField(
+            required=False, allow_null=True, default=None, help_text="Only (un)published ones."
+        )
+
+    @extend_schema_serializer(component_name="VerdictInput")
+    class InputSerializer(serializers.Serializer):
+        claim = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        rating = serializers.ChoiceField(choices=Rating.choices)
+        explanation = StrictCharField(max_length=20_000)
+        evidence_urls = serializers.ListField(
+            child=StrictCharField(max_length=2000), max_length=services.MAX_EVIDENCE_URLS,
+            required=False, default=list,
+        )  # fmt: skip
+
+    @extend_schema(
+        operation_id="verdicts_list",
+        parameters=[FilterSerializer],
+        responses={200: page_serializer("VerdictPage", VerdictOutputSerializer), **errors(400)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        f = filters.validated_data
+        qs = selectors.verdict_api_list(
+            filters=verdict_filters(f, published_only=_sees_published_only(request))
+        )
+        rows, links = keyset_page(request, qs, params=f, default_ordering="updated_at")
+        return Response({**links, "results": _verdict_output(rows, request, many=True)})
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: VerdictOutputSerializer, **errors(400, 409, 413, 415)},
+    )
+    def post(self, request: Request) -> Response:
+        refuse_unknown_fields(request, self.InputSerializer)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: dict[str, Any] = serializer.validated_data
+        try:
+            verdict = services.verdict_set(
+                claim_id=data["claim"],
+                reviewer=request.user,
+                rating=data["rating"],
+                explanation=data["explanation"],
+                evidence_urls=data["evidence_urls"],
+            )
+        except Claim.DoesNotExist:
+            raise exceptions.ValidationError({"claim": [f"No claim #{data['claim']}."]}) from None
+        except services.ClaimHeldByOther as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+        qs = selectors.verdict_api_list(filters=selectors.VerdictApiFilters())
+        out = _verdict_output(qs.get(pk=verdict.pk), request)
+        return Response(out, status=status.HTTP_201_CREATED)
+
+
+def _verdict_or_404(verdict_id: int, *, published_only: bool) -> Verdict:
+    filters = selectors.VerdictApiFilters(published_only=published_only)
+    return get_or_404(selectors.verdict_api_list(filters=filters), verdict_id)
+
+
+class VerdictDetailApi(BaseApi):
+    """One verdict. A read-only token (or a non-reviewer) gets 404 for one not published."""
+
+    queryset = Verdict.objects.none()
+
+    @extend_schema(responses={200: VerdictOutputSerializer, **errors(404)})
+    def get(self, request: Request, verdict_id: int) -> Response:
+        verdict = _verdict_or_404(verdict_id, published_only=_sees_published_only(request))
+        return Response(_verdict_output(verdict, request))
+
+
+class VerdictClaimReviewApi(BaseApi):
+    """A published verdict as schema.org ClaimReview JSON-LD (404 while unpublished)."""
+
+    queryset = Verdict.objects.none()
+
+    @extend_schema(
+        operation_id="verdicts_claimreview",
+        responses={(200, claimreview.JSON_LD): claimreview.CLAIMREVIEW_SCHEMA, **errors(404)},
+    )
+    def get(self, request: Request, verdict_id: int) -> Response:
+        verdict = _verdict_or_404(verdict_id, published_only=True)
+        publisher = claimreview.Publisher.from_settings()
+        # JSON rendered, labelled JSON-LD; errors stay application/json like everywhere else.
+        return Response(
+            claimreview.claimreview_build(verdict, publisher=publisher),
+            content_type=claimreview.JSON_LD,
+        )
