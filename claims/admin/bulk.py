@@ -13,13 +13,9 @@ from django.http import HttpRequest
 
 from claims import selectors
 from claims.roles import EDITOR_PERMISSION
+from claims.services import MAX_BULK_CLAIMS
 
 T = TypeVar("T")
-
-# "Select all" over a million rows is refused, not run. The bulk services refuse more than this
-# too; the admin checks first, so it reads at most one id past the limit and refuses before it
-# asks anything (whom to assign to, which original).
-MAX_BULK_CLAIMS = 5000
 
 
 def bulk_run(

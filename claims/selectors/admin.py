@@ -13,8 +13,6 @@ from claims.models import Article, AuditEvent, Claim, Verdict
 from claims.selectors.common import articles_with_claim_count
 from claims.selectors.dashboard import claim_verdict_history
 
-# The three limits below are read as ``claims.selectors.<NAME>`` when used, so tuning that one
-# name (as the tests do) takes effect.
 # Below this many rows an exact COUNT costs little; above it, an unfiltered list shows the
 # planner's estimate instead of scanning the table on every page load.
 EXACT_COUNT_BELOW = 100_000
@@ -30,8 +28,6 @@ article_admin_list = articles_with_claim_count
 
 def queryset_count_fast(*, queryset: QuerySet[Any]) -> int:
     """How many rows: exact when cheap, otherwise PostgreSQL's estimate (for admin paginators)."""
-    from claims import selectors
-
     if connection.vendor != "postgresql":
         return queryset.count()
     if not queryset.query.where:
@@ -42,7 +38,7 @@ def queryset_count_fast(*, queryset: QuerySet[Any]) -> int:
                 [queryset.model._meta.db_table],
             )
             row = cursor.fetchone()
-        if row and row[0] >= selectors.EXACT_COUNT_BELOW:
+        if row and row[0] >= EXACT_COUNT_BELOW:
             return int(row[0])
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -51,7 +47,7 @@ def queryset_count_fast(*, queryset: QuerySet[Any]) -> int:
             previous = cursor.fetchone()[0]
             cursor.execute(
                 "SELECT set_config('statement_timeout', %s, true)",
-                [f"{selectors.COUNT_TIMEOUT_MS}ms"],
+                [f"{COUNT_TIMEOUT_MS}ms"],
             )
             count = queryset.count()
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
@@ -110,9 +106,7 @@ def claim_admin_search(*, queryset: QuerySet[Claim], term: str) -> QuerySet[Clai
     "#123" is claim 123. Titles are matched first on the (small) article table, so each word is
     one condition per column of the claims table, which trigram indexes on those columns can
     serve; Django's own search ORs across the join, which always scans every claim."""
-    from claims import selectors
-
-    max_articles = selectors.SEARCH_MAX_ARTICLES
+    max_articles = SEARCH_MAX_ARTICLES
     term = term.strip()
     if term.startswith("#") and term[1:].isdigit():
         return queryset.filter(pk=int(term[1:]))

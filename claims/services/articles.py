@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims.models import Article, AuditEvent
+from claims.services import splitting
 from claims.services.audit import audit_record
-from claims.services.splitting import article_claims_worked_on, send_split
+from claims.services.splitting import article_claims_worked_on
 from claims.text import (
     clean_text,
     content_hash,
@@ -94,7 +95,7 @@ def article_create(
         message=f"Ingested via {via}",
         data={"via": via, "chars": len(body)},
     )
-    transaction.on_commit(partial(send_split, article_id=article.pk))
+    transaction.on_commit(partial(splitting.article_enqueue_split, article_id=article.pk))
     return article
 
 
@@ -191,5 +192,5 @@ def article_resplit(*, article_id: int, by: Any) -> Article:
     audit_record(
         action=AuditEvent.Action.REQUEUE, actor=by, article=article, message="Re-split requested"
     )
-    transaction.on_commit(partial(send_split, article_id=article.pk))
+    transaction.on_commit(partial(splitting.article_enqueue_split, article_id=article.pk))
     return article

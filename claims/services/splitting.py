@@ -104,15 +104,6 @@ def article_enqueue_split(*, article_id: int) -> bool:
     return True
 
 
-def send_split(*, article_id: int) -> bool:
-    """Call ``claims.services.article_enqueue_split``, looked up at call time, so replacing that
-    one name (tests record messages instead of sending them) reaches ingest, re-split and the
-    sweep alike. Idempotent in effect, as that function is."""
-    from claims import services
-
-    return services.article_enqueue_split(article_id=article_id)
-
-
 def article_claims_worked_on(*, article_id: int) -> bool:
     """Whether people have worked on the article's claims (taken, judged or dismissed one)."""
     return (
@@ -337,5 +328,5 @@ def articles_sweep(*, now: datetime | None = None, limit: int = 500) -> SweepRes
                 message=f"Re-queued by the sweep (was {status} since {changed_at:%Y-%m-%d %H:%M:%S})",
             )
             requeued.append(pk)
-    failures = sum(1 for pk in requeued if not send_split(article_id=pk))
+    failures = sum(1 for pk in requeued if not article_enqueue_split(article_id=pk))
     return SweepResult(requeued=requeued, given_up=given_up, enqueue_failures=failures)

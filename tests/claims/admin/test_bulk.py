@@ -37,7 +37,8 @@ def split_requests(monkeypatch):
     """The split messages a re-split would send, recorded instead of sent."""
     sent: list[int] = []
     monkeypatch.setattr(
-        services, "article_enqueue_split", lambda *, article_id: sent.append(article_id) or True
+        "claims.services.splitting.article_enqueue_split",
+        lambda *, article_id: sent.append(article_id) or True,
     )
     return sent
 

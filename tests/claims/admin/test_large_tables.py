@@ -143,7 +143,7 @@ def test_an_unfiltered_big_table_is_counted_from_the_planners_estimate(
     ClaimFactory.create_batch(3)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE claims_claim")
-    monkeypatch.setattr(selectors, "EXACT_COUNT_BELOW", 1)
+    monkeypatch.setattr("claims.selectors.admin.EXACT_COUNT_BELOW", 1)
     with CaptureQueriesContext(connection) as ctx:
         assert selectors.queryset_count_fast(queryset=Claim.objects.all()) == 3
     assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
@@ -153,7 +153,7 @@ def test_a_slow_filtered_count_gives_way_to_an_estimate_and_restores_the_timeout
     postgres, monkeypatch
 ):
     ClaimFactory.create_batch(3)
-    monkeypatch.setattr(selectors, "COUNT_TIMEOUT_MS", 1)
+    monkeypatch.setattr("claims.selectors.admin.COUNT_TIMEOUT_MS", 1)
     slow = Claim.objects.extra(where=["pg_sleep(0.05) IS NOT NULL"])  # noqa: S610 - test only
     assert selectors.queryset_count_fast(queryset=slow) >= 1  # the estimate, not an error
     with connection.cursor() as cursor:
@@ -179,7 +179,7 @@ def test_old_claims_do_not_need_their_own_count(admin_client):
 def test_search_matches_every_word_in_text_sentence_or_article_title(
     admin_client, monkeypatch, max_articles
 ):
-    monkeypatch.setattr(selectors, "SEARCH_MAX_ARTICLES", max_articles)
+    monkeypatch.setattr("claims.selectors.admin.SEARCH_MAX_ARTICLES", max_articles)
     in_text = ClaimFactory(text="Bus fares rose by 12 percent", sentence="-")
     in_sentence = ClaimFactory(text="Fares rose", sentence="Bus fares rose, the mayor said.")
     in_title = ClaimFactory(

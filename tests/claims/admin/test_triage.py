@@ -61,7 +61,8 @@ def no_broker(monkeypatch):
     """Records the split messages a re-split would send instead of sending them."""
     sent: list[int] = []
     monkeypatch.setattr(
-        services, "article_enqueue_split", lambda *, article_id: sent.append(article_id) or True
+        "claims.services.splitting.article_enqueue_split",
+        lambda *, article_id: sent.append(article_id) or True,
     )
     return sent
 

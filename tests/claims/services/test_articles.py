@@ -16,7 +16,8 @@ def test_it_stores_the_article_and_queues_the_split_after_commit(
 ):
     sent: list[int] = []
     monkeypatch.setattr(
-        services, "article_enqueue_split", lambda *, article_id: sent.append(article_id) or True
+        "claims.services.splitting.article_enqueue_split",
+        lambda *, article_id: sent.append(article_id) or True,
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         article = services.article_create(
@@ -126,7 +127,8 @@ def test_resplit_requeues_a_failed_article_and_refuses_a_reviewed_one(
     editor = EditorFactory()
     sent: list[int] = []
     monkeypatch.setattr(
-        services, "article_enqueue_split", lambda *, article_id: sent.append(article_id) or True
+        "claims.services.splitting.article_enqueue_split",
+        lambda *, article_id: sent.append(article_id) or True,
     )
     failed = ArticleFactory(status=Article.Status.FAILED, attempts=5, failure_reason="boom")
     with django_capture_on_commit_callbacks(execute=True):

@@ -194,7 +194,8 @@ def test_a_retry_of_the_same_task_takes_back_the_article_it_holds():
 def sent(monkeypatch):
     sent: list[int] = []
     monkeypatch.setattr(
-        services, "article_enqueue_split", lambda *, article_id: sent.append(article_id) or True
+        "claims.services.splitting.article_enqueue_split",
+        lambda *, article_id: sent.append(article_id) or True,
     )
     return sent
 
