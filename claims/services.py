@@ -48,7 +48,12 @@ logger = logging.getLogger(__name__)
 
 # The task's registered name; the web process sends it by name so it never imports the worker side.
 SPLIT_TASK_NAME = "workers.split_article"
+SWEEP_TASK_NAME = "workers.sweep_articles"  # H3 TEMPORARY STUB: H1 defines it
 MAX_EVIDENCE_URLS = 20
+
+
+class ExtractionRefused(Exception):  # H3 TEMPORARY STUB: H1 defines it in splitting.py
+    """H3 TEMPORARY STUB."""
 
 
 class DuplicateArticle(ValidationError):
@@ -207,7 +212,7 @@ Extractor = Callable[[str], "tuple[Sequence[ClaimCandidate], str]"]
 
 def _default_extractor(body: str) -> "tuple[Sequence[ClaimCandidate], str]":
     # Imported here: only worker processes may load spaCy.
-    from workers.pipeline import extract_article
+    from workers.nlp import extract_article  # H3 TEMPORARY STUB: H1 drops the default
 
     return extract_article(body)
 
@@ -263,7 +268,7 @@ def article_extract_claims(
 
     try:
         candidates, version = (extractor or _default_extractor)(body)
-    except ExtractionInputError as exc:
+    except (ExtractionInputError, ExtractionRefused) as exc:  # H3 TEMPORARY STUB
         article_mark_failed(article_id=article_id, reason=str(exc), token=token)
         return SplitOutcome("failed", reason=str(exc))
     return _article_store_claims(
