@@ -31,6 +31,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy factcheck claims workers
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python bench/run_all.py

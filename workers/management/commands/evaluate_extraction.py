@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workers.cw_metrics import read_jsonl_documents
-from workers.evaluation import (
+from workers.training.cw_metrics import read_jsonl_documents
+from workers.training.evaluation import (
     CANONICAL_CLAIM,
     CLAIM_MATCH_F1,
     evaluate_gold_article,

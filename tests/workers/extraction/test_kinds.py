@@ -9,7 +9,7 @@ from tests.workers._nlp import (
     parse_sentences,
     sentence_with,
 )
-from workers.kinds import classify_kind
+from workers.extraction.kinds import classify_kind
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +31,9 @@ def article() -> list[Span]:
         ("Biden visited Kyiv on Monday.", "event"),
         ("Blinken told CNN that the US is focused on air defense.", "attribution"),
         ("Ukraine sent troops to Bakhmut, officials told CNN.", "event"),
+        # A promise keeps its frame: what was promised is no fact yet.
+        ("We promised that the US would send 30 tanks to Poland.", "not_checkable"),
+        ("Mr. Carter alleges that the Pope signed the treaty in 1979.", "attribution"),
     ],
 )
 def test_it_classifies_clear_cases(text: str, kind: str) -> None:

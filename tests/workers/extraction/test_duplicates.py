@@ -1,5 +1,5 @@
 from tests.workers._nlp import ARTICLE, GOLD
-from workers.duplicates import claim_fingerprint, find_duplicate_pairs, similarity
+from workers.extraction.duplicates import claim_fingerprint, find_duplicate_pairs, similarity
 
 PARAGRAPHS = [line.strip() for line in ARTICLE.splitlines() if line.strip()]
 

@@ -11,6 +11,7 @@ from workers.extraction import (
     iter_blocks,
     split_sentences,
 )
+from workers.extraction.checkworthiness import load_default_model
 
 SAMPLE = SAMPLE_ARTICLE.read_text()
 GOLD = json.loads((SHARED_DATA / "patriot-gold.json").read_text())
@@ -22,8 +23,13 @@ def nlp():
 
 
 @pytest.fixture(scope="module")
-def sample_claims(nlp):
-    return extract_claims(nlp, SAMPLE)
+def scorer():
+    return load_default_model()
+
+
+@pytest.fixture(scope="module")
+def sample_claims(nlp, scorer):
+    return extract_claims(nlp, SAMPLE, scorer=scorer)
 
 
 class FixedScorer:
@@ -108,17 +114,23 @@ def test_no_claim_comes_from_an_empty_or_whitespace_only_paragraph(nlp):
     assert len(extract_claims(nlp, text, scorer=FixedScorer(0.9, 0.5))) == 1
 
 
-def test_it_refuses_text_with_nothing_to_split(nlp):
+def test_it_refuses_text_with_nothing_to_split(nlp, scorer):
     with pytest.raises(ExtractionInputError, match="no text"):
-        extract_claims(nlp, " \n\t ")
+        extract_claims(nlp, " \n\t ", scorer=scorer)
 
 
-def test_it_refuses_a_paragraph_longer_than_the_pipeline_accepts():
+def test_it_refuses_a_paragraph_longer_than_the_pipeline_accepts(scorer):
     small = spacy.blank("en")
     small.max_length = 100
     with pytest.raises(ExtractionInputError, match="longer than the 100"):
-        extract_claims(small, "word " * 50)
+        extract_claims(small, "word " * 50, scorer=scorer)
 
 
-def test_a_personal_aside_is_not_worth_checking(nlp):
-    assert extract_claims(nlp, "I really do love a good sunny afternoon here.") == []
+def test_a_personal_aside_is_not_worth_checking(nlp, scorer):
+    assert extract_claims(nlp, "I really do love a good sunny afternoon here.", scorer=scorer) == []
+
+
+def test_it_never_loads_a_scorer_of_its_own(nlp):
+    # The worker passes the model it was configured with; a default here would be a second one.
+    with pytest.raises(TypeError, match="scorer"):
+        extract_claims(nlp, "The US sent 30 tanks to Poland in 2023.")  # type: ignore[call-arg]

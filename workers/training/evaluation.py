@@ -11,9 +11,9 @@ from typing import Any
 
 from spacy.language import Language
 
-from workers import cw_metrics
 from workers.extraction import ClaimCandidate, Scorer, extract_claims, split_sentences
-from workers.vocabulary import KIND_NOT_CHECKABLE
+from workers.extraction.vocabulary import KIND_NOT_CHECKABLE
+from workers.training import cw_metrics
 
 # A produced claim recalls a gold claim when their word-token F1 reaches this.
 CLAIM_MATCH_F1 = 0.6

@@ -1,46 +1,45 @@
 """Claim extraction: article text in, ``ClaimCandidate`` objects out.
 
-Pure functions over a spaCy ``Language`` passed in by the caller: no ORM, no Celery, no settings,
-so tests can hand in any pipeline and the worker hands in the one it loaded once per process.
+Pure functions over a spaCy ``Language`` and a check-worthiness scorer, both passed in by the
+caller: no ORM, no Celery, no settings, so tests can hand in any pipeline and the worker hands in
+the ones it loaded once per process (``workers.nlp``).
 
 1. The article is cut into blocks at line breaks (a line break ends a sentence even without a full
-   stop), and spaCy cuts each block into sentences, parsed once in batches.
-2. The trained check-worthiness model scores every sentence; those under its threshold (chosen
-   on held-out data) give no claims.
-3. Each check-worthy sentence is split into atomic claims (``workers.atomic``), each with its own
+   stop), and spaCy cuts each block into sentences, parsed once in batches (``sentences``).
+2. The scorer rates every sentence; those under its threshold (chosen on held-out data) give no
+   claims.
+3. Each check-worthy sentence is split into atomic claims (``atomic``), each with its own
    evidence span, kind, quantities and entities; the speaker comes from the sentence and the
-   ones before it (``workers.attribution``).
-4. Claims that restate an earlier one in the same article point at it (``workers.duplicates``).
+   ones before it (``attribution``).
+4. Claims that restate an earlier one in the same article point at it (``duplicates``).
 
 Every offset is into the original text: ``text[c.start:c.end]`` is exactly the evidence of ``c``.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from spacy.language import Language
 from spacy.tokens import Span
 
-from workers.atomic import split_atomic
-from workers.attribution import Attribution, attribute_sentences
-from workers.duplicates import claim_fingerprint, find_duplicate_pairs
-from workers.kinds import classify_kind
-from workers.quantities import find_quantities
-from workers.vocabulary import KIND_NOT_CHECKABLE, KIND_QUANTITY
+from workers.extraction.atomic import split_atomic
+from workers.extraction.attribution import Attribution, attribute_sentences
+from workers.extraction.duplicates import claim_fingerprint, find_duplicate_pairs
+from workers.extraction.kinds import classify_kind
+from workers.extraction.quantities import find_quantities
+from workers.extraction.sentences import Sentence, split_sentences
+from workers.extraction.vocabulary import KIND_NOT_CHECKABLE, KIND_QUANTITY
 
-EXTRACTOR_VERSION = "atomic-2"
+# Stored on each article; bumped whenever the same text can give different claims.
+EXTRACTOR_VERSION = "atomic-3"
 
 # Fewer word tokens than this is a heading or a fragment, not a claim.
 MIN_SENTENCE_WORDS = 4
 
 
-class ExtractionInputError(ValueError):
-    """The text cannot be split: empty, or more than the pipeline accepts. Never worth a retry."""
-
-
 class Scorer(Protocol):
-    """Check-worthiness of parsed sentences (``workers.checkworthiness.CheckworthinessModel``)."""
+    """Check-worthiness of parsed sentences (``checkworthiness.CheckworthinessModel``)."""
 
     threshold: float
 
@@ -64,67 +63,13 @@ class ClaimCandidate:
     duplicate_of: int | None = None
 
 
-@dataclass(frozen=True)
-class Sentence:
-    start: int
-    end: int
-    span: Span
-
-    @property
-    def offset(self) -> int:
-        """Add to an offset into ``span.doc.text`` to get one into the article."""
-        return self.start - self.span.start_char
-
-
-def iter_blocks(text: str) -> Iterator[tuple[int, str]]:
-    """Yield ``(offset, line)`` for each non-blank line, trimmed, with its offset in ``text``."""
-    offset = 0
-    for raw_line in text.splitlines(keepends=True):
-        stripped = raw_line.strip()
-        if stripped:
-            yield offset + raw_line.index(stripped[0]), stripped
-        offset += len(raw_line)
-
-
-def split_sentences(nlp: Language, text: str, *, batch_size: int = 16) -> list[Sentence]:
-    """Cut ``text`` into sentences; a line break always ends one."""
-    if not text or not text.strip():
-        raise ExtractionInputError("the article has no text to split")
-    blocks = list(iter_blocks(text))
-    longest = max(len(block) for _, block in blocks)
-    if longest > nlp.max_length:
-        raise ExtractionInputError(
-            f"a paragraph of {longest:,} characters is longer than the "
-            f"{nlp.max_length:,} the language pipeline accepts"
-        )
-    sentences: list[Sentence] = []
-    docs = nlp.pipe((block for _, block in blocks), batch_size=batch_size)
-    for (offset, _), doc in zip(blocks, docs, strict=True):
-        for sent in doc.sents:
-            span = _trim(sent)
-            if span is not None:
-                sentences.append(
-                    Sentence(start=offset + span.start_char, end=offset + span.end_char, span=span)
-                )
-    return sentences
-
-
-def _trim(sent: Span) -> Span | None:
-    """Drop whitespace tokens from the span's edges; None when nothing else is left."""
-    tokens = [t for t in sent if not t.is_space]
-    if not tokens:
-        return None
-    return sent.doc[tokens[0].i : tokens[-1].i + 1]
-
-
 def extract_claims(
-    nlp: Language, text: str, *, scorer: Scorer | None = None, batch_size: int = 16
+    nlp: Language, text: str, *, scorer: Scorer, batch_size: int = 16
 ) -> list[ClaimCandidate]:
-    """The claims worth checking in ``text``, in reading order, restatements linked."""
-    if scorer is None:
-        from workers.checkworthiness import load_default_model
+    """The claims worth checking in ``text``, in reading order, restatements linked.
 
-        scorer = load_default_model()
+    ``scorer`` is required: the worker passes the model it was configured with
+    (``workers.nlp.get_scorer``), never a second one loaded here."""
     sentences = [
         s
         for s in split_sentences(nlp, text, batch_size=batch_size)

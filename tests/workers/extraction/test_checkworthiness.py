@@ -10,8 +10,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Span
 
-from workers import cw_metrics
-from workers.checkworthiness import (
+from workers.extraction.checkworthiness import (
     ArtifactError,
     CheckworthinessModel,
     LexicalModel,
@@ -21,6 +20,7 @@ from workers.checkworthiness import (
     masked_lemmas,
     sentence_features,
 )
+from workers.training import cw_metrics
 
 # Written for these tests, not taken from the training or evaluation data.
 CHECKWORTHY = [

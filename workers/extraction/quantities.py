@@ -28,28 +28,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-_SMALL_NUMBERS: dict[str, int] = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_MULTIPLIERS: dict[str, int] = {"dozen": 12, "hundred": 100}
-_SCALES: dict[str, int] = {
-    "thousand": 1_000,
-    "million": 1_000_000,
-    "billion": 1_000_000_000,
-    "trillion": 1_000_000_000_000,
-}
-# Plural scale words state an order of magnitude, not a number.
-_VAGUE_NUMBERS = frozenset(
-    {"dozens", "hundreds", "thousands", "millions", "billions", "scores", "tens"}
-)
-_VAGUE_PREFIXES = frozenset({"tens", "hundreds"})  # "tens of thousands", "hundreds of millions"
-_NUMBER_WORDS = frozenset(_SMALL_NUMBERS) | frozenset(_MULTIPLIERS) | frozenset(_SCALES)
-_ARTICLES = frozenset({"a", "an"})
-_DIGIT_CHARS = frozenset("0123456789.,/")
+from workers.extraction.numbers import is_number, number_run_end, run_value
 
 # Hedges, as token tuples so that matching them never builds strings or regexes per call.
 _QUALIFIERS: frozenset[tuple[str, ...]] = frozenset(
@@ -158,7 +137,7 @@ def find_quantities(span: Span) -> list[Quantity]:
     quantities: list[Quantity] = []
     i = span.start
     while i < span.end:
-        run_end = _number_run_end(doc, i, span.end)
+        run_end = number_run_end(doc, i, span.end)
         if run_end == i:
             i += 1
             continue
@@ -167,112 +146,6 @@ def find_quantities(span: Span) -> list[Quantity]:
             quantities.append(quantity)
         i = run_end
     return quantities
-
-
-def _digit_value(text: str) -> float | None:
-    """``"1,200"`` is 1200.0, ``"1/2"`` is 0.5; anything else (``"21st"``, ``"10:30"``) is None."""
-    if not text or not set(text) <= _DIGIT_CHARS or not any(c.isdigit() for c in text):
-        return None
-    plain = text.replace(",", "")
-    numerator, slash, denominator = plain.partition("/")
-    try:
-        if slash:
-            return float(numerator) / float(denominator)
-        return float(plain)
-    except (ValueError, ZeroDivisionError):
-        return None
-
-
-def _is_number(token: Token) -> bool:
-    if token.ent_type_ == "ORDINAL":
-        return False
-    word = token.lower_
-    if word in _NUMBER_WORDS or word in _VAGUE_NUMBERS:
-        return True
-    return token.tag_ == "CD" and _digit_value(token.text) is not None
-
-
-def _is_word_number(token: Token) -> bool:
-    return token.lower_ in _NUMBER_WORDS
-
-
-def _number_run_end(doc: Doc, start: int, limit: int) -> int:
-    """End of the number written from ``start`` ("a dozen", "three hundred and fifty"), or
-    ``start`` when no number starts there."""
-    first = doc[start]
-    i = start
-    if first.lower_ in _ARTICLES:
-        following = doc[start + 1] if start + 1 < limit else None
-        if following is None or not (
-            following.lower_ in _MULTIPLIERS or following.lower_ in _SCALES
-        ):
-            return start
-        i = start + 1
-    elif not _is_number(first):
-        return start
-    if doc[i].lower_ in _VAGUE_NUMBERS:
-        # "tens of thousands" is one vague number, not two.
-        if (
-            doc[i].lower_ in _VAGUE_PREFIXES
-            and i + 2 < limit
-            and doc[i + 1].lower_ == "of"
-            and doc[i + 2].lower_ in _VAGUE_NUMBERS
-        ):
-            return i + 3
-        return i + 1
-    end = i + 1
-    while end < limit:
-        token = doc[end]
-        previous = doc[end - 1]
-        if _is_number(token) and token.lower_ not in _VAGUE_NUMBERS:
-            # Two numerals side by side ("21 2022") are two numbers; a word number may grow
-            # ("twenty five", "1.5 million", "three hundred").
-            if not _is_word_number(token) and not _is_word_number(previous):
-                break
-            if _digit_value(previous.text) is not None and token.lower_ in _SMALL_NUMBERS:
-                break
-            end += 1
-        elif (
-            token.tag_ == "HYPH"
-            and end + 1 < limit
-            and _is_word_number(previous)
-            and _is_word_number(doc[end + 1])
-        ):
-            end += 2  # "twenty-five"
-        elif (
-            token.lower_ == "and"
-            and previous.lower_ in ("hundred", "thousand", "million", "billion")
-            and end + 1 < limit
-            and doc[end + 1].lower_ in _SMALL_NUMBERS
-        ):
-            end += 2  # "three hundred and fifty"
-        else:
-            break
-    return end
-
-
-def _run_value(doc: Doc, start: int, end: int) -> float | int | None:
-    total = 0.0
-    current = 0.0
-    for token in doc[start:end]:
-        word = token.lower_
-        if word in _VAGUE_NUMBERS:
-            return None
-        if word in _ARTICLES:
-            current = 1.0
-        elif word in _SMALL_NUMBERS:
-            current += _SMALL_NUMBERS[word]
-        elif word in _MULTIPLIERS:
-            current = (current or 1.0) * _MULTIPLIERS[word]
-        elif word in _SCALES:
-            total += (current or 1.0) * _SCALES[word]
-            current = 0.0
-        else:
-            digits = _digit_value(token.text)
-            if digits is not None:
-                current += digits
-    value = total + current
-    return int(value) if value.is_integer() else value
 
 
 def _run_head(doc: Doc, start: int, end: int) -> Token:
@@ -286,7 +159,7 @@ def _run_head(doc: Doc, start: int, end: int) -> Token:
 
 def _quantity(doc: Doc, start: int, end: int) -> Quantity | None:
     head = _run_head(doc, start, end)
-    value = _run_value(doc, start, end)
+    value = run_value(doc, start, end)
     if _is_label(doc, start, end, head):
         return None
 
@@ -357,7 +230,7 @@ def _is_label(doc: Doc, start: int, end: int, head: Token) -> bool:
         return False  # an amount, however the parser attached it
     if start >= 2 and doc[start - 1].tag_ == "HYPH":
         glued_to = doc[start - 2]
-        if not glued_to.whitespace_ and not doc[start - 1].whitespace_ and not _is_number(glued_to):
+        if not glued_to.whitespace_ and not doc[start - 1].whitespace_ and not is_number(glued_to):
             return True
     if head.dep_ == "nummod" and head.head.i < start:
         return True

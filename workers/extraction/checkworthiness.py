@@ -14,15 +14,16 @@ the model has to work on debates, speakers and topics that it never saw in train
 The other one (30%) is lexical: TF-IDF of lower-cased word unigrams and bigrams (``w``) and of
 character 2- to 5-grams inside words (``c``), as scikit-learn's ``TfidfVectorizer`` computes them.
 Alone it memorises topics, but averaged with the abstract model it ranked the sentences of
-held-out debates better in every fold tried (``workers.train_checkworthiness`` has the figures).
+held-out debates better in every fold tried (``workers.training.train_checkworthiness`` has the
+figures).
 
 Each group is L2-normalised on its own, so that a long sentence does not drown one group.
 
 The caller has already parsed the text, so scoring only reads the ``Span`` it is given: it never
 parses again, and adds a few percent to the parse time. The artifact is gzipped JSON (the weights
 by feature name, the biases, the IDF of the lexical features and the threshold), read with the
-standard library only: no pickle and no numpy at run time. ``workers.train_checkworthiness``
-writes it.
+standard library only: no pickle and no numpy at run time.
+``workers.training.train_checkworthiness`` writes it.
 """
 
 import gzip
@@ -41,7 +42,10 @@ from spacy.language import Language
 from spacy.tokens import Span, Token
 
 ARTIFACT_FORMAT = "factcheck-checkworthiness-ensemble/2"
-DEFAULT_ARTIFACT_PATH = Path(__file__).resolve().parent / "artifacts" / "checkworthiness.json.gz"
+# workers/artifacts/: the model is data the worker ships, not code of the extraction package.
+DEFAULT_ARTIFACT_PATH = (
+    Path(__file__).resolve().parents[1] / "artifacts" / "checkworthiness.json.gz"
+)
 
 NUMERIC_ENTITY_LABELS = frozenset(
     {"CARDINAL", "QUANTITY", "PERCENT", "MONEY", "DATE", "TIME", "ORDINAL"}
@@ -266,7 +270,8 @@ class CheckworthinessModel:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Self:
-        """Read an artifact written by ``workers.train_checkworthiness`` (None: the committed one)."""
+        """Read an artifact written by ``workers.training.train_checkworthiness`` (None: the
+        committed one)."""
         artifact_path = Path(path) if path is not None else DEFAULT_ARTIFACT_PATH
         with gzip.open(artifact_path, "rt", encoding="utf-8") as f:
             data = json.load(f)
