@@ -12,9 +12,13 @@ from this package:
 - ``triage``: dismiss, assign, release, duplicates, priority, for one claim or a selection.
 - ``verdicts``: verdicts, second review, publishing.
 - ``tokens``: API tokens.
+- ``events``: the webhook outbox (events recorded with each change); ``webhooks``: endpoints
+  and deliveries; ``webhook_http``: signing and the one POST.
+- ``agreement``: the blind double-review sample; ``blind_review``: a blind second review.
 """
 
 from claims.models import OPEN_STATUSES
+from claims.services.agreement import article_blind_review_set, claim_blind_review_due
 from claims.services.articles import (
     ARTICLE_EDITABLE_FIELDS,
     ArticleTooLarge,
@@ -26,6 +30,7 @@ from claims.services.articles import (
     article_update,
 )
 from claims.services.audit import audit_record, audit_record_claim
+from claims.services.blind_review import verdict_review_blind
 from claims.services.queue import (
     ClaimHeldByOther,
     claim_lease_next,
@@ -73,6 +78,18 @@ from claims.services.verdicts import (
     verdict_review,
     verdict_set,
     verdict_settle,
+)
+from claims.services.webhook_http import webhook_signature, webhook_signature_verify
+from claims.services.webhooks import (
+    WEBHOOK_SWEEP_TASK_NAME,
+    WEBHOOK_TASK_NAME,
+    DeliveryOutcome,
+    webhook_deliveries_sweep,
+    webhook_delivery_attempt,
+    webhook_delivery_resend,
+    webhook_endpoint_create,
+    webhook_endpoint_resume,
+    webhook_endpoint_update,
 )
 
 __all__ = [
@@ -125,4 +142,18 @@ __all__ = [
     "verdict_review",
     "verdict_set",
     "verdict_settle",
+    "WEBHOOK_SWEEP_TASK_NAME",
+    "WEBHOOK_TASK_NAME",
+    "DeliveryOutcome",
+    "article_blind_review_set",
+    "claim_blind_review_due",
+    "verdict_review_blind",
+    "webhook_deliveries_sweep",
+    "webhook_delivery_attempt",
+    "webhook_delivery_resend",
+    "webhook_endpoint_create",
+    "webhook_endpoint_resume",
+    "webhook_endpoint_update",
+    "webhook_signature",
+    "webhook_signature_verify",
 ]
