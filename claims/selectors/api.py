@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from claims.models import Article, Claim, Verdict, verdict_published_q
 from claims.selectors.common import articles_with_claim_count
@@ -73,6 +73,9 @@ class VerdictApiFilters:
     published: bool | None = None
     # Partners (read-only tokens) and every export see published verdicts only, whatever they ask.
     published_only: bool = False
+    # With published_only: also the verdicts once published and since replaced (withdrawn or
+    # corrected), which incremental pulls need to converge; callers show them without content.
+    include_withdrawn: bool = False
 
 
 def verdict_api_list(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
@@ -80,7 +83,10 @@ def verdict_api_list(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
     # The article's body (up to FACTCHECK_MAX_ARTICLE_CHARS) is never shown with a verdict.
     qs = Verdict.objects.select_related("claim__article", "reviewer").defer("claim__article__body")
     if filters.published_only:
-        qs = qs.filter(verdict_published_q())
+        visible = verdict_published_q()
+        if filters.include_withdrawn:
+            visible |= verdict_withdrawn_q()
+        qs = qs.filter(visible)
     if filters.published is not None:
         qs = (
             qs.filter(verdict_published_q())
@@ -108,6 +114,11 @@ def verdict_api_list(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
     if filters.updated_since:
         qs = qs.filter(updated_at__gte=filters.updated_since)
     return qs
+
+
+def verdict_withdrawn_q() -> Q:
+    """Once published, no longer current: replaced by a correction, or withdrawn pending one."""
+    return Q(published_at__isnull=False, is_current=False)
 
 
 def verdict_export_iter(*, filters: VerdictApiFilters, chunk_size: int) -> Iterator[Verdict]:

@@ -79,7 +79,7 @@ from claims.services.verdicts import (
     verdict_set,
     verdict_settle,
 )
-from claims.services.webhook_http import webhook_signature, webhook_signature_verify
+from claims.services.webhook_http import webhook_body, webhook_signature, webhook_signature_verify
 from claims.services.webhooks import (
     WEBHOOK_SWEEP_TASK_NAME,
     WEBHOOK_TASK_NAME,
@@ -88,8 +88,10 @@ from claims.services.webhooks import (
     webhook_delivery_attempt,
     webhook_delivery_resend,
     webhook_endpoint_create,
+    webhook_endpoint_delete,
     webhook_endpoint_resume,
     webhook_endpoint_update,
+    webhook_url_clean,
 )
 
 __all__ = [
@@ -152,8 +154,11 @@ __all__ = [
     "webhook_delivery_attempt",
     "webhook_delivery_resend",
     "webhook_endpoint_create",
+    "webhook_endpoint_delete",
     "webhook_endpoint_resume",
     "webhook_endpoint_update",
+    "webhook_url_clean",
+    "webhook_body",
     "webhook_signature",
     "webhook_signature_verify",
 ]

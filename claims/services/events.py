@@ -28,7 +28,7 @@ CORRECTION_FIELDS = ("rating", "explanation", "evidence_urls")
 
 
 def _subscribers(event_type: str) -> list[WebhookEndpoint]:
-    needed = EVENT_PERMISSIONS[Event(event_type)]
+    needed = EVENT_PERMISSIONS[event_type]
     return [
         endpoint
         for endpoint in WebhookEndpoint.objects.select_related("owner").order_by("pk")

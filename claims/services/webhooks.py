@@ -28,7 +28,7 @@ WEBHOOK_SWEEP_TASK_NAME = "workers.sweep_webhooks"
 SECRET_PREFIX = "whsec_"
 MAX_ENDPOINTS_PER_OWNER = 20
 # Which permission an owner needs to be sent each event: partners read published verdicts only.
-EVENT_PERMISSIONS = {
+EVENT_PERMISSIONS: dict[str, str] = {
     WebhookEndpoint.Event.VERDICT_PUBLISHED: "claims.view_verdict",
     WebhookEndpoint.Event.VERDICT_SUPERSEDED: "claims.view_verdict",
     WebhookEndpoint.Event.VERDICT_WITHDRAWN: "claims.view_verdict",
@@ -112,6 +112,12 @@ def webhook_endpoint_update(
     if active is False and endpoint.is_active:
         _pause(endpoint, reason="Paused by its owner.")
     return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint_id: int) -> None:
+    """Remove an endpoint with its delivery log. Idempotent."""
+    WebhookEndpoint.objects.filter(pk=endpoint_id).delete()
 
 
 def _pause(endpoint: WebhookEndpoint, *, reason: str) -> None:
@@ -208,7 +214,7 @@ def _claim_attempt(delivery_id: int) -> tuple[WebhookDelivery | None, DeliveryOu
             delivery.status = WebhookDelivery.Status.HELD
             delivery.save(update_fields=["status"])
             return None, DeliveryOutcome("held", reason="endpoint paused")
-        needed = EVENT_PERMISSIONS[WebhookEndpoint.Event(delivery.event.type)]
+        needed = EVENT_PERMISSIONS[delivery.event.type]
         if not endpoint.owner.is_active or not endpoint.owner.has_perm(needed):
             delivery.status = WebhookDelivery.Status.FAILED
             delivery.last_error = "The endpoint's owner may no longer receive this event."
