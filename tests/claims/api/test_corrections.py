@@ -178,9 +178,6 @@ def test_a_withdrawal_reaches_pulls_and_the_export_without_the_replacements_cont
     }
     assert WITHHELD not in export
     # The CSV and ClaimReview exports carry published verdicts only, withdrawals or not.
-    assert (
-        str(first.pk)
-        not in body(
-            partner.get("/api/v1/export/verdicts.csv", {"updated_since": since.isoformat()})
-        ).splitlines()[-1][:10]
-    )
+    since_param = {"updated_since": since.isoformat()}
+    csv_text = body(partner.get("/api/v1/export/verdicts.csv", since_param))
+    assert csv_text.count("\n") == 1  # the header row alone
