@@ -19,6 +19,7 @@ from claims import selectors, services
 from claims.forms import (
     ArticleIngestForm,
     AssignForm,
+    BlindReviewForm,
     QueueFilterForm,
     VerdictForm,
     VerdictReviewForm,
@@ -221,17 +222,20 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     held_by_me = claim.assignee_id == request.user.pk and claim.is_open
     previous_id, next_id = selectors.claim_neighbours(claim=claim)
     editor = _is_editor(request)
+    # A blind second reviewer must not see the verdict (nor the audit lines naming its rating).
+    blind = not editor and selectors.claim_blind_review_hidden(claim=claim, user=request.user)
     return render(
         request,
         "claims/claim_detail.html",
         {
             "claim": claim,
+            "blind": blind,
             "context": selectors.claim_context(claim=claim),
-            "verdicts": list(selectors.claim_verdict_history(claim=claim)),
+            "verdicts": [] if blind else list(selectors.claim_verdict_history(claim=claim)),
             "suggestions": list(selectors.claim_matching_verdicts(claim=claim)[:5]),
             "form": form,
             "ratings": list(form["rating"]),
-            "audit": selectors.audit_for_claim(claim=claim)[:50],
+            "audit": [] if blind else selectors.audit_for_claim(claim=claim)[:50],
             "held_by_me": held_by_me,
             "held_by_other": claim.lease_held_by_other(request.user, now=now),
             "is_open": claim.is_open,
@@ -341,6 +345,33 @@ def verdict_review(request: HttpRequest, verdict_id: int) -> HttpResponse:
     return redirect("claims:reviews")
 
 
+@_requires("claims.add_verdict")
+@require_POST
+@_claim_exists
+def verdict_review_blind(request: HttpRequest, verdict_id: int) -> HttpResponse:
+    form = BlindReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pick the rating you would give.")
+        return redirect("claims:reviews")
+    try:
+        review = services.verdict_review_blind(
+            verdict_id=verdict_id,
+            reviewer=request.user,
+            rating=form.cleaned_data["rating"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "Same rating: the verdict is published."
+            if review.agrees
+            else "Your rating differs: an editor will settle it.",
+        )
+    return redirect("claims:reviews")
+
+
 @_requires(EDITOR_PERMISSION)
 @require_POST
 @_claim_exists
@@ -395,7 +426,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @_requires("claims.view_auditevent")
 def stats(request: HttpRequest) -> HttpResponse:
-    return render(request, "claims/stats.html", {"stats": selectors.dashboard_stats()})
+    return render(
+        request,
+        "claims/stats.html",
+        {"stats": selectors.dashboard_stats(), "agreement": selectors.agreement_report()},
+    )
 
 
 # --- Articles ---------------------------------------------------------------------------------

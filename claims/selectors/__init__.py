@@ -22,6 +22,12 @@ from claims.selectors.admin import (
     queryset_ids,
     verdict_claim_history,
 )
+from claims.selectors.agreement import (
+    AgreementReport,
+    agreement_report,
+    agreement_units,
+    claim_blind_review_hidden,
+)
 from claims.selectors.api import (
     ArticleApiFilters,
     ClaimApiFilters,
@@ -66,12 +72,15 @@ __all__ = [
     "OPEN_STATUSES",
     "QUEUE_AGE_BUCKETS",
     "SEARCH_MAX_ARTICLES",
+    "AgreementReport",
     "ArticleApiFilters",
     "Bar",
     "ClaimApiFilters",
     "DashboardStats",
     "QueueFilters",
     "VerdictApiFilters",
+    "agreement_report",
+    "agreement_units",
     "api_token_list",
     "article_admin_list",
     "article_api_list",
@@ -81,6 +90,7 @@ __all__ = [
     "articles_with_claim_count",
     "audit_for_claim",
     "claim_admin_search",
+    "claim_blind_review_hidden",
     "claim_api_list",
     "claim_context",
     "claim_export_rows",
