@@ -11,7 +11,13 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from claims import selectors, services
-from claims.api.base import BaseApi, StrictCharField, get_or_404, refuse_unknown_fields
+from claims.api.base import (
+    BaseApi,
+    QuerySerializer,
+    StrictCharField,
+    get_or_404,
+    refuse_unknown_fields,
+)
 from claims.api.errors import errors
 from claims.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -92,11 +98,22 @@ class WebhooksApi(BaseApi):
         events = _events_field(required=True)
         description = StrictCharField(max_length=200, required=False, allow_blank=True)
 
+    class FilterSerializer(QuerySerializer):
+        active = serializers.BooleanField(
+            required=False, allow_null=True, default=None, help_text="Only active (or paused) ones."
+        )
+
     @extend_schema(
-        operation_id="webhooks_list", responses={200: WebhookOutputSerializer(many=True)}
+        operation_id="webhooks_list",
+        parameters=[FilterSerializer],
+        responses={200: WebhookOutputSerializer(many=True), **errors(400)},
     )
     def get(self, request: Request) -> Response:
-        endpoints = selectors.webhook_endpoint_list(owner=request.user)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        endpoints = selectors.webhook_endpoint_list(
+            owner=request.user, active=filters.validated_data.get("active")
+        )
         data = WebhookOutputSerializer(endpoints, many=True, context={"request": request}).data
         return Response(data)
 

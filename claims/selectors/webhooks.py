@@ -7,9 +7,12 @@ from django.db.models import QuerySet
 from claims.models import WebhookDelivery, WebhookEndpoint
 
 
-def webhook_endpoint_list(*, owner: Any) -> QuerySet[WebhookEndpoint]:
+def webhook_endpoint_list(*, owner: Any, active: bool | None = None) -> QuerySet[WebhookEndpoint]:
     """The owner's endpoints (a superuser's API lists only their own too; the admin lists all)."""
-    return WebhookEndpoint.objects.filter(owner=owner).order_by("id")
+    qs = WebhookEndpoint.objects.filter(owner=owner).order_by("id")
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs
 
 
 def webhook_delivery_list(*, endpoint_id: int, limit: int = 50) -> list[WebhookDelivery]:

@@ -202,6 +202,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     ("POST", "claims/<int:claim_id>/priority/"): page(403, CLAIM_PAGE),
     ("GET", "reviews/"): page(200),
     ("POST", "verdicts/<int:verdict_id>/review/"): page(REVIEWS),
+    # An empty form: "pick a rating", back to the reviews page.
+    ("POST", "verdicts/<int:verdict_id>/blind-review/"): page(REVIEWS),
     ("POST", "verdicts/<int:verdict_id>/settle/"): page(403, REVIEWS),
     ("GET", "my-work/"): page(200),
     ("GET", "stats/"): page(403, 200),
