@@ -122,7 +122,8 @@ def verdict_withdrawn_q() -> Q:
 
 
 def verdict_export_iter(*, filters: VerdictApiFilters, chunk_size: int) -> Iterator[Verdict]:
-    """Published verdicts matching ``filters``, oldest first, read ``chunk_size`` rows at a time.
+    """Published verdicts matching ``filters`` (and, with ``include_withdrawn``, those withdrawn
+    since), oldest first, read ``chunk_size`` rows at a time.
 
     Keyset pagination on the primary key: memory stays flat whatever the row count, no cursor is
     held open while a slow client downloads, and each verdict comes at most once even while

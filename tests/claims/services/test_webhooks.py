@@ -88,6 +88,19 @@ def give_verdict(capture: Any, claim: Any = None, **kwargs: Any) -> Any:
         )
 
 
+def verified(
+    receiver: Receiver, request: Any, *, body: bytes | None = None, now: float | None = None
+) -> bool:
+    """The project's reference check, as a receiver would run it on ``request``."""
+    return services.webhook_signature_verify(
+        secret=receiver.secret,
+        body=request.body if body is None else body,
+        timestamp=request.headers["Factcheck-Timestamp"],
+        signature=request.headers["Factcheck-Signature"],
+        now=now,
+    )
+
+
 def deliver_all(queued: list[int]) -> list[str]:
     results = []
     while queued:
@@ -127,18 +140,8 @@ def test_the_signature_covers_the_body_so_a_tampered_body_is_refused(
     [request] = receiver.accepted()
     tampered = request.body.replace(b'"False"', b'"True"')
     assert tampered != request.body
-    assert not services.webhook_signature_verify(
-        secret=receiver.secret,
-        body=tampered,
-        timestamp=request.headers["Factcheck-Timestamp"],
-        signature=request.headers["Factcheck-Signature"],
-    )
-    assert services.webhook_signature_verify(
-        secret=receiver.secret,
-        body=request.body,
-        timestamp=request.headers["Factcheck-Timestamp"],
-        signature=request.headers["Factcheck-Signature"],
-    )
+    assert not verified(receiver, request, body=tampered)
+    assert verified(receiver, request)
 
 
 def test_a_replayed_delivery_is_refused_and_an_old_timestamp_too(
@@ -150,13 +153,7 @@ def test_a_replayed_delivery_is_refused_and_an_old_timestamp_too(
     [request] = receiver.accepted()
     assert replay(receiver, request) == 409
     # A recorded request sent much later: the signed timestamp is stale.
-    assert not services.webhook_signature_verify(
-        secret=receiver.secret,
-        body=request.body,
-        timestamp=request.headers["Factcheck-Timestamp"],
-        signature=request.headers["Factcheck-Signature"],
-        now=int(request.headers["Factcheck-Timestamp"]) + 301,
-    )
+    assert not verified(receiver, request, now=int(request.headers["Factcheck-Timestamp"]) + 301)
 
 
 def test_nothing_is_sent_before_the_change_commits_nor_after_a_rollback(
