@@ -222,8 +222,9 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     held_by_me = claim.assignee_id == request.user.pk and claim.is_open
     previous_id, next_id = selectors.claim_neighbours(claim=claim)
     editor = _is_editor(request)
+    verdicts = list(selectors.claim_verdict_history(claim=claim))
     # A blind second reviewer must not see the verdict (nor the audit lines naming its rating).
-    blind = not editor and selectors.claim_blind_review_hidden(claim=claim, user=request.user)
+    blind = not editor and selectors.claim_blind_review_hidden(verdicts=verdicts, user=request.user)
     return render(
         request,
         "claims/claim_detail.html",
@@ -231,7 +232,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "claim": claim,
             "blind": blind,
             "context": selectors.claim_context(claim=claim),
-            "verdicts": [] if blind else list(selectors.claim_verdict_history(claim=claim)),
+            "verdicts": [] if blind else verdicts,
             "suggestions": list(selectors.claim_matching_verdicts(claim=claim)[:5]),
             "form": form,
             "ratings": list(form["rating"]),

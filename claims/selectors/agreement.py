@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from claims.models import CLAIMREVIEW_RATING_VALUES, Claim, Rating, Verdict, VerdictReview
+from claims.models import CLAIMREVIEW_RATING_VALUES, Rating, Verdict, VerdictReview
 from claims.reliability import Estimate, cohen_kappa, krippendorff_alpha_ordinal
 
 MAX_PAIRS = 20
@@ -125,13 +125,10 @@ def agreement_report() -> AgreementReport:
     return AgreementReport(overall=overall, pairs=pairs, disagreements=disagreements)
 
 
-def claim_blind_review_hidden(*, claim: Claim, user: Any) -> bool:
-    """Is a verdict on ``claim`` waiting for a blind review that ``user`` (not its author) could
-    give? Then the claim page hides the verdict from them."""
-    return (
-        Verdict.objects.filter(
-            claim=claim, is_current=True, blind_review=True, published_at__isnull=True
-        )
-        .exclude(reviewer=user)
-        .exists()
+def claim_blind_review_hidden(*, verdicts: list[Verdict], user: Any) -> bool:
+    """Among a claim's ``verdicts`` (already read), is one waiting for a blind review that
+    ``user`` (not its author) could give? Then the claim page hides the verdicts from them."""
+    return any(
+        v.is_current and v.blind_review and v.published_at is None and v.reviewer_id != user.pk
+        for v in verdicts
     )
