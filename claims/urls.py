@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims import views
+from claims import blind_review_views, views
 
 app_name = "claims"
 
@@ -20,7 +20,7 @@ urlpatterns = [
     path("verdicts/<int:verdict_id>/review/", views.verdict_review, name="verdict-review"),
     path(
         "verdicts/<int:verdict_id>/blind-review/",
-        views.verdict_review_blind,
+        blind_review_views.verdict_review_blind,
         name="verdict-review-blind",
     ),
     path("verdicts/<int:verdict_id>/settle/", views.verdict_settle, name="verdict-settle"),

@@ -19,7 +19,6 @@ from claims import selectors, services
 from claims.forms import (
     ArticleIngestForm,
     AssignForm,
-    BlindReviewForm,
     QueueFilterForm,
     VerdictForm,
     VerdictReviewForm,
@@ -342,33 +341,6 @@ def verdict_review(request: HttpRequest, verdict_id: int) -> HttpResponse:
             "Agreed: the verdict is published."
             if review.agrees
             else "Disagreement recorded: an editor will settle it.",
-        )
-    return redirect("claims:reviews")
-
-
-@_requires("claims.add_verdict")
-@require_POST
-@_claim_exists
-def verdict_review_blind(request: HttpRequest, verdict_id: int) -> HttpResponse:
-    form = BlindReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Pick the rating you would give.")
-        return redirect("claims:reviews")
-    try:
-        review = services.verdict_review_blind(
-            verdict_id=verdict_id,
-            reviewer=request.user,
-            rating=form.cleaned_data["rating"],
-            note=form.cleaned_data["note"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            "Same rating: the verdict is published."
-            if review.agrees
-            else "Your rating differs: an editor will settle it.",
         )
     return redirect("claims:reviews")
 
