@@ -174,6 +174,13 @@ class VerdictReviewForm(forms.Form):
     )  # fmt: skip
 
 
+class BlindReviewForm(forms.Form):
+    rating = forms.ChoiceField(label="Your rating", choices=Rating.choices)
+    note = forms.CharField(
+        label="Why (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class VerdictSettleForm(forms.Form):
     rating = forms.ChoiceField(label="Rating to publish", choices=Rating.choices)
     explanation = forms.CharField(

@@ -37,6 +37,11 @@ class Article(models.Model):
     split_token = models.UUIDField(null=True, blank=True, editable=False)
     extractor_version = models.CharField(max_length=64, blank=True)
     split_at = models.DateTimeField(null=True, blank=True)
+    # An editor's choice: every claim of this article goes to blind double review (agreement).
+    blind_review = models.BooleanField(
+        default=False,
+        help_text="Every verdict on this article's claims gets a blind second review.",
+    )
 
     ingested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -189,6 +194,11 @@ class Verdict(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # In the blind double-review sample: the second reviewer rates the claim without seeing this.
+    blind_review = models.BooleanField(default=False)
+    # Set when this verdict is published in place of an earlier published one (a correction):
+    # {"previous_verdict", "previous_rating", "changed": [fields], "first_published_at"}.
+    correction = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -234,6 +244,8 @@ class VerdictReview(models.Model):
     agrees = models.BooleanField()
     rating = models.CharField(max_length=16, choices=Rating.choices, blank=True)
     note = models.TextField(blank=True)
+    # Given blind (the reviewer rated the claim without seeing the verdict): counts for agreement.
+    blind = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -312,3 +324,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         who = self.actor or "system"
         return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.get_action_display()}"
+
+
+# Webhook endpoints, their events and deliveries live in their own module, registered here.
+from claims.models_webhooks import (  # noqa: E402, F401
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)

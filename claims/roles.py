@@ -6,8 +6,13 @@ REVIEWER_PERMISSIONS = (
     "view_article", "add_article", "view_claim", "change_claim", "view_verdict", "add_verdict",
 )  # fmt: skip
 EDITOR_PERMISSIONS = (*REVIEWER_PERMISSIONS, "change_article", "view_auditevent", "change_verdict")
-# Partners pull published verdicts over the API with a read-only token; they see no queue.
-PARTNER_PERMISSIONS = ("view_verdict",)
+# Partners pull published verdicts over the API with a read-only token; they see no queue. They
+# may register webhook endpoints (with a read-write token or a session) to be pushed to instead.
+WEBHOOK_PERMISSIONS = (
+    "view_webhookendpoint", "add_webhookendpoint", "change_webhookendpoint",
+    "delete_webhookendpoint",
+)  # fmt: skip
+PARTNER_PERMISSIONS = ("view_verdict", *WEBHOOK_PERMISSIONS)
 ROLES = {
     "Reviewer": REVIEWER_PERMISSIONS,
     "Editor": EDITOR_PERMISSIONS,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims import views
+from claims import blind_review_views, views
 
 app_name = "claims"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("claims/<int:claim_id>/priority/", views.claim_priority, name="claim-priority"),
     path("reviews/", views.reviews, name="reviews"),
     path("verdicts/<int:verdict_id>/review/", views.verdict_review, name="verdict-review"),
+    path(
+        "verdicts/<int:verdict_id>/blind-review/",
+        blind_review_views.verdict_review_blind,
+        name="verdict-review-blind",
+    ),
     path("verdicts/<int:verdict_id>/settle/", views.verdict_settle, name="verdict-settle"),
     path("my-work/", views.my_work, name="my-work"),
     path("stats/", views.stats, name="stats"),

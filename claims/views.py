@@ -221,17 +221,21 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     held_by_me = claim.assignee_id == request.user.pk and claim.is_open
     previous_id, next_id = selectors.claim_neighbours(claim=claim)
     editor = _is_editor(request)
+    verdicts = list(selectors.claim_verdict_history(claim=claim))
+    # A blind second reviewer must not see the verdict (nor the audit lines naming its rating).
+    blind = not editor and selectors.claim_blind_review_hidden(verdicts=verdicts, user=request.user)
     return render(
         request,
         "claims/claim_detail.html",
         {
             "claim": claim,
+            "blind": blind,
             "context": selectors.claim_context(claim=claim),
-            "verdicts": list(selectors.claim_verdict_history(claim=claim)),
+            "verdicts": [] if blind else verdicts,
             "suggestions": list(selectors.claim_matching_verdicts(claim=claim)[:5]),
             "form": form,
             "ratings": list(form["rating"]),
-            "audit": selectors.audit_for_claim(claim=claim)[:50],
+            "audit": [] if blind else selectors.audit_for_claim(claim=claim)[:50],
             "held_by_me": held_by_me,
             "held_by_other": claim.lease_held_by_other(request.user, now=now),
             "is_open": claim.is_open,
@@ -395,7 +399,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @_requires("claims.view_auditevent")
 def stats(request: HttpRequest) -> HttpResponse:
-    return render(request, "claims/stats.html", {"stats": selectors.dashboard_stats()})
+    return render(
+        request,
+        "claims/stats.html",
+        {"stats": selectors.dashboard_stats(), "agreement": selectors.agreement_report()},
+    )
 
 
 # --- Articles ---------------------------------------------------------------------------------

@@ -247,6 +247,26 @@ FACTCHECK_QUEUE_PAGE_SIZE = env_int("FACTCHECK_QUEUE_PAGE_SIZE", 50, minimum=1)
 FACTCHECK_LEASE_SECONDS = env_int("FACTCHECK_LEASE_SECONDS", 900, minimum=10)
 # When on, a verdict is published only after a second reviewer agrees with it.
 FACTCHECK_REQUIRE_SECOND_REVIEW = env_bool("FACTCHECK_REQUIRE_SECOND_REVIEW", False)
+# Blind double review (agreement statistics): this share of claims, in percent, chosen by claim
+# id, gets a second reviewer who rates without seeing the first verdict (editors may also mark
+# whole articles). A sampled verdict waits for that review before it is published.
+FACTCHECK_BLIND_REVIEW_PERCENT = env_int("FACTCHECK_BLIND_REVIEW_PERCENT", 0, minimum=0)
+if FACTCHECK_BLIND_REVIEW_PERCENT > 100:
+    raise ImproperlyConfigured("FACTCHECK_BLIND_REVIEW_PERCENT must be between 0 and 100")
+
+# Webhooks: signed pushes to partners' https endpoints, retried with capped exponential backoff.
+FACTCHECK_WEBHOOK_TIMEOUT_SECONDS = env_int("FACTCHECK_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+FACTCHECK_WEBHOOK_MAX_ATTEMPTS = env_int("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+FACTCHECK_WEBHOOK_BACKOFF_SECONDS = env_int("FACTCHECK_WEBHOOK_BACKOFF_SECONDS", 30, minimum=1)
+FACTCHECK_WEBHOOK_BACKOFF_MAX_SECONDS = env_int(
+    "FACTCHECK_WEBHOOK_BACKOFF_MAX_SECONDS", 3600, minimum=1
+)
+# An endpoint whose deliveries fail this many times in a row is paused until someone resumes it.
+FACTCHECK_WEBHOOK_PAUSE_AFTER_FAILURES = env_int(
+    "FACTCHECK_WEBHOOK_PAUSE_AFTER_FAILURES", 20, minimum=1
+)
+# Tests only: accept http:// and loopback/private addresses (a receiver on 127.0.0.1).
+FACTCHECK_WEBHOOK_ALLOW_PRIVATE = env_bool("FACTCHECK_WEBHOOK_ALLOW_PRIVATE", False)
 
 # ClaimReview output: who publishes the verdicts, and where the permalinks point.
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "factcheck")
@@ -289,6 +309,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workers.sweep_articles",
         "schedule": timedelta(seconds=FACTCHECK_SWEEP_INTERVAL_SECONDS),
         # A sweep nobody ran in time is superseded by the next one: never let them pile up.
+        "options": {"expires": FACTCHECK_SWEEP_INTERVAL_SECONDS},
+    },
+    "sweep-webhooks": {
+        # claims.services.WEBHOOK_SWEEP_TASK_NAME: re-sends deliveries whose message was lost.
+        "task": "workers.sweep_webhooks",
+        "schedule": timedelta(seconds=FACTCHECK_SWEEP_INTERVAL_SECONDS),
         "options": {"expires": FACTCHECK_SWEEP_INTERVAL_SECONDS},
     },
 }

@@ -13,9 +13,13 @@ from django.db import InterfaceError, OperationalError
 from claims.services import (
     SPLIT_TASK_NAME,
     SWEEP_TASK_NAME,
+    WEBHOOK_SWEEP_TASK_NAME,
+    WEBHOOK_TASK_NAME,
     article_extract_claims,
     article_mark_failed,
     articles_sweep,
+    webhook_deliveries_sweep,
+    webhook_delivery_attempt,
 )
 from workers.broker import prune_delivered_messages
 
@@ -99,3 +103,29 @@ def sweep_articles() -> dict[str, int]:
             result.requeued, result.given_up, pruned,
         )  # fmt: skip
     return {"requeued": len(result.requeued), "given_up": len(result.given_up), "pruned": pruned}
+
+
+@shared_task(
+    bind=True,
+    name=WEBHOOK_TASK_NAME,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=settings.FACTCHECK_WEBHOOK_BACKOFF_MAX_SECONDS,
+    retry_jitter=True,
+    # The service caps the attempts (FACTCHECK_WEBHOOK_MAX_ATTEMPTS); this is the backstop.
+    max_retries=settings.FACTCHECK_WEBHOOK_MAX_ATTEMPTS + 2,
+    ignore_result=True,
+)
+def deliver_webhook(self: Task, delivery_id: int) -> dict[str, Any]:
+    """Try one webhook delivery; on a failed attempt, come back after the service's backoff.
+    Idempotent in effect (see ``webhook_delivery_attempt``)."""
+    outcome = webhook_delivery_attempt(delivery_id=delivery_id)
+    if outcome.result == "retry":
+        raise self.retry(countdown=outcome.retry_in)
+    return {"result": outcome.result, "reason": outcome.reason}
+
+
+@shared_task(name=WEBHOOK_SWEEP_TASK_NAME, ignore_result=True)
+def sweep_webhooks() -> dict[str, int]:
+    """Queue again the webhook deliveries whose message was lost. Idempotent."""
+    return {"requeued": len(webhook_deliveries_sweep())}

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from claims import selectors, services
+from claims.admin.agreement import BlindReviewActionsMixin
 from claims.admin.audit import ArticleAuditInline
 from claims.admin.bulk import MAX_BULK_CLAIMS, bulk_run
 from claims.admin.large_tables import ScalableAdmin
@@ -52,19 +53,19 @@ class ArticleAddForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(ScalableAdmin):
+class ArticleAdmin(BlindReviewActionsMixin, ScalableAdmin):
     list_display = ("title", "status", "claim_count", "source", "published_on", "created_at")
-    list_filter = ("status", "source", "language")
+    list_filter = ("status", "source", "language", "blind_review")
     search_fields = ("title", "url", "source", "author")
     date_hierarchy = "created_at"
     inlines = [ClaimInline, ArticleAuditInline]
     readonly_fields = (
         "content_hash", "status", "status_changed_at", "failure_reason", "attempts",
-        "extractor_version", "split_at", "ingested_by", "created_at", "updated_at",
+        "extractor_version", "split_at", "ingested_by", "created_at", "updated_at", "blind_review",
     )  # fmt: skip
     list_select_related = ("ingested_by",)
     # Django's delete action first, where the site would put it.
-    actions = ["delete_selected", "resplit", "retry_failed"]
+    actions = ["delete_selected", "resplit", "retry_failed", "blind_review_on", "blind_review_off"]
     audit_field = "article"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:

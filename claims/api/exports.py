@@ -72,6 +72,30 @@ def verdict_export_row(verdict: Verdict, *, publisher: Publisher) -> dict[str, A
         "article_source": article.source,
         "article_author": article.author,
         "article_published_on": article.published_on.isoformat() if article.published_on else None,
+        **correction_fields(verdict, url=publisher.permalink(verdict)),
+    }
+
+
+def correction_fields(verdict: Verdict, *, url: str) -> dict[str, Any]:
+    """The stable ClaimReview @id and, on a correction, when and what it changed (NDJSON only)."""
+    correction = verdict.correction or None
+    return {
+        "claimreview_id": url + "#claimreview",
+        "date_modified": iso_datetime(verdict.published_at) if correction else None,
+        "correction": correction,
+    }
+
+
+def withdrawn_row(verdict: Verdict, *, publisher: Publisher) -> dict[str, Any]:
+    """A verdict once published and since replaced: ids and times only, for a partner to drop
+    it (or replace it by the correction in the same pull)."""
+    return {
+        "verdict_id": verdict.pk,
+        "claim_id": verdict.claim_id,
+        "claimreview_id": publisher.permalink(verdict) + "#claimreview",
+        "withdrawn": True,
+        "superseded_by": verdict.superseded_by_id,
+        "updated_at": iso_datetime(verdict.updated_at),
     }
 
 
@@ -113,9 +137,12 @@ def csv_stream(verdicts: Iterable[Verdict], *, publisher: Publisher) -> Iterator
 
 def ndjson_stream(verdicts: Iterable[Verdict], *, publisher: Publisher) -> Iterator[str]:
     for verdict in verdicts:
-        yield (
-            json.dumps(verdict_export_row(verdict, publisher=publisher), ensure_ascii=False) + "\n"
+        row = (
+            verdict_export_row(verdict, publisher=publisher)
+            if verdict.is_published
+            else withdrawn_row(verdict, publisher=publisher)
         )
+        yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
 def claimreview_ndjson_stream(
@@ -172,6 +199,8 @@ class BaseExportApi(BaseApi):
     renderer_classes = [JSONRenderer]  # for errors; the export itself is streamed text
     content_type = ""
     filename = ""
+    # With updated_since, also the verdicts withdrawn or corrected since (as withdrawn rows).
+    carries_withdrawals = False
 
     class FilterSerializer(VerdictFilterSerializer):
         pass
@@ -182,8 +211,13 @@ class BaseExportApi(BaseApi):
     def get(self, request: Request) -> HttpResponseBase:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
+        f = filters.validated_data
         verdicts = selectors.verdict_export_iter(
-            filters=verdict_filters(filters.validated_data, published_only=True),
+            filters=verdict_filters(
+                f,
+                published_only=True,
+                include_withdrawn=self.carries_withdrawals and f.get("updated_since") is not None,
+            ),
             chunk_size=settings.FACTCHECK_API_EXPORT_CHUNK_SIZE,
         )
         response = StreamingHttpResponse(
@@ -227,11 +261,15 @@ class VerdictCsvExportApi(BaseExportApi):
 class VerdictNdjsonExportApi(BaseExportApi):
     content_type = "application/x-ndjson"
     filename = "verdicts.ndjson"
+    carries_withdrawals = True
 
     @_export_schema(
         "export_verdicts_ndjson",
         "application/x-ndjson",
-        "Published verdicts, one JSON object per line.",
+        "Published verdicts, one JSON object per line; a correction carries date_modified and "
+        "correction. With updated_since, a verdict withdrawn or corrected since comes as "
+        '{"verdict_id", "claim_id", "claimreview_id", "withdrawn": true, "superseded_by", '
+        '"updated_at"}.',
     )
     def get(self, request: Request) -> HttpResponseBase:
         return super().get(request)

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from claims.api import articles, claims, exports, verdicts
+from claims.api import articles, claims, exports, history, verdicts, webhooks
 from claims.api.errors import endpoint_not_found
 
 app_name = "api"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("articles/<int:article_id>/", articles.ArticleDetailApi.as_view(), name="article"),
     path("claims/", claims.ClaimListApi.as_view(), name="claims"),
     path("claims/<int:claim_id>/", claims.ClaimDetailApi.as_view(), name="claim"),
+    path("claims/<int:claim_id>/history/", history.ClaimHistoryApi.as_view(), name="claim-history"),
     path("verdicts/", verdicts.VerdictsApi.as_view(), name="verdicts"),
     path("verdicts/<int:verdict_id>/", verdicts.VerdictDetailApi.as_view(), name="verdict"),
     path(
@@ -31,6 +32,13 @@ urlpatterns = [
         "export/claimreview.json",
         exports.ClaimReviewFeedExportApi.as_view(),
         name="export-claimreview",
+    ),
+    path("webhooks/", webhooks.WebhooksApi.as_view(), name="webhooks"),
+    path("webhooks/<int:webhook_id>/", webhooks.WebhookDetailApi.as_view(), name="webhook"),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/",
+        webhooks.WebhookDeliveriesApi.as_view(),
+        name="webhook-deliveries",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -41,6 +41,18 @@ class VerdictOutputSerializer(serializers.ModelSerializer):
     )
     permalink = serializers.SerializerMethodField(help_text="The verdict's page on the site.")
     claimreview_url = serializers.SerializerMethodField()
+    claimreview_id = serializers.SerializerMethodField(
+        help_text="The ClaimReview's stable @id: the same for every verdict on the claim."
+    )
+    withdrawn = serializers.SerializerMethodField(
+        help_text="Published once, replaced since (by a correction, or pending one). Partners "
+        "get such rows from updated_since pulls, with an empty explanation and evidence."
+    )
+    correction = serializers.JSONField(
+        read_only=True,
+        help_text="On a verdict published in place of an earlier one: previous_verdict, "
+        "previous_rating, changed (fields) and first_published_at; {} otherwise.",
+    )
 
     class Meta:
         model = Verdict
@@ -48,8 +60,22 @@ class VerdictOutputSerializer(serializers.ModelSerializer):
             "id", "self_url", "claim", "article", "claim_text", "rating", "rating_label",
             "rating_value", "explanation", "evidence_urls", "reviewer", "is_current",
             "superseded_by", "published", "published_at", "created_at", "updated_at",
-            "permalink", "claimreview_url",
+            "permalink", "claimreview_url", "claimreview_id", "withdrawn", "correction",
         ]  # fmt: skip
+
+    def to_representation(self, instance: Verdict) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if self.context.get("published_only") and not instance.is_published:
+            # A withdrawn verdict tells a partner to drop it; what it said is no longer public.
+            data["explanation"] = ""
+            data["evidence_urls"] = []
+        return data
+
+    def get_claimreview_id(self, obj: Verdict) -> str:
+        return claimreview.Publisher.from_settings().claimreview_id(obj.claim_id)
+
+    def get_withdrawn(self, obj: Verdict) -> bool:
+        return obj.published_at is not None and not obj.is_current
 
     def get_self_url(self, obj: Verdict) -> str:
         return reverse("api:verdict", args=[obj.pk], request=self.context.get("request"))
@@ -84,7 +110,9 @@ class VerdictFilterSerializer(QuerySerializer):
     )
 
 
-def verdict_filters(f: dict[str, Any], *, published_only: bool) -> selectors.VerdictApiFilters:
+def verdict_filters(
+    f: dict[str, Any], *, published_only: bool, include_withdrawn: bool = False
+) -> selectors.VerdictApiFilters:
     """The selector's filters from the validated query parameters of a list or an export."""
     return selectors.VerdictApiFilters(
         rating=f.get("rating"),
@@ -99,6 +127,7 @@ def verdict_filters(f: dict[str, Any], *, published_only: bool) -> selectors.Ver
         current=f.get("current"),
         published=f.get("published"),
         published_only=published_only,
+        include_withdrawn=include_withdrawn,
     )
 
 
@@ -108,8 +137,11 @@ def _sees_published_only(request: Request) -> bool:
     return is_read_only_token(request) or not request.user.has_perm("claims.add_verdict")
 
 
-def _verdict_output(verdicts: Any, request: Request, *, many: bool = False) -> Any:
-    return VerdictOutputSerializer(verdicts, many=many, context={"request": request}).data
+def _verdict_output(
+    verdicts: Any, request: Request, *, many: bool = False, published_only: bool = False
+) -> Any:
+    context = {"request": request, "published_only": published_only}
+    return VerdictOutputSerializer(verdicts, many=many, context=context).data
 
 
 class VerdictsApi(BaseApi):
@@ -147,11 +179,18 @@ class VerdictsApi(BaseApi):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         f = filters.validated_data
+        published_only = _sees_published_only(request)
+        # An incremental pull also learns which verdicts it holds were withdrawn or corrected.
         qs = selectors.verdict_api_list(
-            filters=verdict_filters(f, published_only=_sees_published_only(request))
+            filters=verdict_filters(
+                f,
+                published_only=published_only,
+                include_withdrawn=published_only and f.get("updated_since") is not None,
+            )
         )
         rows, links = keyset_page(request, qs, params=f, default_ordering="updated_at")
-        return Response({**links, "results": _verdict_output(rows, request, many=True)})
+        results = _verdict_output(rows, request, many=True, published_only=published_only)
+        return Response({**links, "results": results})
 
     @extend_schema(
         request=InputSerializer,

@@ -4,6 +4,8 @@
 - ``stats``: the stats page.
 - ``api``: the REST API's filters and the streamed export.
 - ``admin``: the admin at scale (cheap counts, ids of a selection, search, CSV).
+- ``corrections``: a claim's published ratings over time; ``webhooks``: endpoints, deliveries.
+- ``agreement``: agreement between blind double reviews, for the stats page.
 """
 
 from claims.models import OPEN_STATUSES, verdict_published_q
@@ -20,6 +22,12 @@ from claims.selectors.admin import (
     queryset_ids,
     verdict_claim_history,
 )
+from claims.selectors.agreement import (
+    AgreementReport,
+    agreement_report,
+    agreement_units,
+    claim_blind_review_hidden,
+)
 from claims.selectors.api import (
     ArticleApiFilters,
     ClaimApiFilters,
@@ -28,8 +36,10 @@ from claims.selectors.api import (
     claim_api_list,
     verdict_api_list,
     verdict_export_iter,
+    verdict_withdrawn_q,
 )
 from claims.selectors.common import HIDDEN_BY_DEFAULT_KINDS, articles_with_claim_count
+from claims.selectors.corrections import claim_rating_history
 from claims.selectors.dashboard import (
     ASSIGNEE_NOBODY,
     QueueFilters,
@@ -52,6 +62,7 @@ from claims.selectors.dashboard import (
     verdicts_disputed,
 )
 from claims.selectors.stats import QUEUE_AGE_BUCKETS, Bar, DashboardStats, dashboard_stats
+from claims.selectors.webhooks import webhook_delivery_list, webhook_endpoint_list
 
 __all__ = [
     "ASSIGNEE_NOBODY",
@@ -61,12 +72,15 @@ __all__ = [
     "OPEN_STATUSES",
     "QUEUE_AGE_BUCKETS",
     "SEARCH_MAX_ARTICLES",
+    "AgreementReport",
     "ArticleApiFilters",
     "Bar",
     "ClaimApiFilters",
     "DashboardStats",
     "QueueFilters",
     "VerdictApiFilters",
+    "agreement_report",
+    "agreement_units",
     "api_token_list",
     "article_admin_list",
     "article_api_list",
@@ -76,6 +90,7 @@ __all__ = [
     "articles_with_claim_count",
     "audit_for_claim",
     "claim_admin_search",
+    "claim_blind_review_hidden",
     "claim_api_list",
     "claim_context",
     "claim_export_rows",
@@ -83,6 +98,7 @@ __all__ = [
     "claim_matching_verdicts",
     "claim_neighbours",
     "claim_queue",
+    "claim_rating_history",
     "claim_status_counts",
     "claim_verdict_history",
     "claims_held",
@@ -95,8 +111,11 @@ __all__ = [
     "verdict_api_list",
     "verdict_claim_history",
     "verdict_export_iter",
+    "verdict_withdrawn_q",
     "verdict_list",
     "verdict_published_q",
     "verdicts_awaiting_review",
     "verdicts_disputed",
+    "webhook_delivery_list",
+    "webhook_endpoint_list",
 ]

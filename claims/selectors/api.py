@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from claims.models import Article, Claim, Verdict, verdict_published_q
 from claims.selectors.common import articles_with_claim_count
@@ -73,6 +73,9 @@ class VerdictApiFilters:
     published: bool | None = None
     # Partners (read-only tokens) and every export see published verdicts only, whatever they ask.
     published_only: bool = False
+    # With published_only: also the verdicts once published and since replaced (withdrawn or
+    # corrected), which incremental pulls need to converge; callers show them without content.
+    include_withdrawn: bool = False
 
 
 def verdict_api_list(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
@@ -80,7 +83,10 @@ def verdict_api_list(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
     # The article's body (up to FACTCHECK_MAX_ARTICLE_CHARS) is never shown with a verdict.
     qs = Verdict.objects.select_related("claim__article", "reviewer").defer("claim__article__body")
     if filters.published_only:
-        qs = qs.filter(verdict_published_q())
+        visible = verdict_published_q()
+        if filters.include_withdrawn:
+            visible |= verdict_withdrawn_q()
+        qs = qs.filter(visible)
     if filters.published is not None:
         qs = (
             qs.filter(verdict_published_q())
@@ -110,8 +116,14 @@ def verdict_api_list(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
     return qs
 
 
+def verdict_withdrawn_q() -> Q:
+    """Once published, no longer current: replaced by a correction, or withdrawn pending one."""
+    return Q(published_at__isnull=False, is_current=False)
+
+
 def verdict_export_iter(*, filters: VerdictApiFilters, chunk_size: int) -> Iterator[Verdict]:
-    """Published verdicts matching ``filters``, oldest first, read ``chunk_size`` rows at a time.
+    """Published verdicts matching ``filters`` (and, with ``include_withdrawn``, those withdrawn
+    since), oldest first, read ``chunk_size`` rows at a time.
 
     Keyset pagination on the primary key: memory stays flat whatever the row count, no cursor is
     held open while a slow client downloads, and each verdict comes at most once even while

@@ -12,9 +12,13 @@ from this package:
 - ``triage``: dismiss, assign, release, duplicates, priority, for one claim or a selection.
 - ``verdicts``: verdicts, second review, publishing.
 - ``tokens``: API tokens.
+- ``events``: the webhook outbox (events recorded with each change); ``webhooks``: endpoints
+  and deliveries; ``webhook_http``: signing and the one POST.
+- ``agreement``: the blind double-review sample; ``blind_review``: a blind second review.
 """
 
 from claims.models import OPEN_STATUSES
+from claims.services.agreement import article_blind_review_set, claim_blind_review_due
 from claims.services.articles import (
     ARTICLE_EDITABLE_FIELDS,
     ArticleTooLarge,
@@ -26,6 +30,7 @@ from claims.services.articles import (
     article_update,
 )
 from claims.services.audit import audit_record, audit_record_claim
+from claims.services.blind_review import verdict_review_blind
 from claims.services.queue import (
     ClaimHeldByOther,
     claim_lease_next,
@@ -74,29 +79,47 @@ from claims.services.verdicts import (
     verdict_set,
     verdict_settle,
 )
+from claims.services.webhook_http import webhook_body, webhook_signature, webhook_signature_verify
+from claims.services.webhooks import (
+    WEBHOOK_SWEEP_TASK_NAME,
+    WEBHOOK_TASK_NAME,
+    DeliveryOutcome,
+    webhook_deliveries_sweep,
+    webhook_delivery_attempt,
+    webhook_delivery_resend,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_resume,
+    webhook_endpoint_update,
+    webhook_url_clean,
+)
 
 __all__ = [
     "API_KEY_PREFIX",
     "API_TOKEN_TOUCH_SECONDS",
     "ARTICLE_EDITABLE_FIELDS",
+    "ArticleTooLarge",
+    "CandidateLike",
+    "ClaimHeldByOther",
+    "DeliveryOutcome",
+    "DuplicateArticle",
+    "ExtractionRefused",
+    "Extractor",
     "MAX_BULK_CLAIMS",
     "MAX_EVIDENCE_URLS",
     "MAX_PRIORITY",
     "OPEN_STATUSES",
     "SPLIT_TASK_NAME",
     "SWEEP_TASK_NAME",
-    "ArticleTooLarge",
-    "CandidateLike",
-    "ClaimHeldByOther",
-    "DuplicateArticle",
-    "ExtractionRefused",
-    "Extractor",
     "SplitOutcome",
     "SweepResult",
+    "WEBHOOK_SWEEP_TASK_NAME",
+    "WEBHOOK_TASK_NAME",
     "api_key_hash",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",
+    "article_blind_review_set",
     "article_check_new",
     "article_create",
     "article_delete",
@@ -109,6 +132,7 @@ __all__ = [
     "audit_record",
     "audit_record_claim",
     "claim_assign",
+    "claim_blind_review_due",
     "claim_dismiss",
     "claim_lease_next",
     "claim_lease_renew",
@@ -123,6 +147,18 @@ __all__ = [
     "evidence_urls_clean",
     "verdict_publish",
     "verdict_review",
+    "verdict_review_blind",
     "verdict_set",
     "verdict_settle",
+    "webhook_body",
+    "webhook_deliveries_sweep",
+    "webhook_delivery_attempt",
+    "webhook_delivery_resend",
+    "webhook_endpoint_create",
+    "webhook_endpoint_delete",
+    "webhook_endpoint_resume",
+    "webhook_endpoint_update",
+    "webhook_signature",
+    "webhook_signature_verify",
+    "webhook_url_clean",
 ]

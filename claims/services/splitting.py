@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from claims.models import Article, AuditEvent, Claim, Verdict
+from claims.services import events
 from claims.services.audit import audit_record
 from claims.text import LANGUAGE_NAMES
 
@@ -235,6 +236,7 @@ def _article_store_claims(
         f"by extractor {version}",
         data={"claims": len(candidates), "duplicates": duplicates, "extractor_version": version},
     )
+    events.article_split_record(article=article, claims=len(candidates))
     return SplitOutcome("split", claims=len(candidates), reason=notice)
 
 

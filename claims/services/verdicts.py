@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import AuditEvent, Claim, Rating, Verdict, VerdictReview
+from claims.services import events
+from claims.services.agreement import claim_blind_review_due
 from claims.services.audit import audit_record_claim
 from claims.services.queue import LEASE_FIELDS, ClaimHeldByOther, lease_clear_and_audit
 
@@ -65,6 +67,7 @@ def verdict_set(
     if claim.lease_held_by_other(reviewer, now=now):
         raise ClaimHeldByOther(claim)
 
+    blind = claim_blind_review_due(claim=claim)
     previous = Verdict.objects.select_for_update().filter(claim=claim, is_current=True).first()
     if previous is not None:
         # Cleared before the insert: at most one current verdict per claim is a constraint.
@@ -76,12 +79,15 @@ def verdict_set(
         rating=rating,
         explanation=explanation,
         evidence_urls=urls,
-        # With second review required, the verdict waits for another reviewer (verdict_review).
-        published_at=None if settings.FACTCHECK_REQUIRE_SECOND_REVIEW else now,
+        # With second review required (or blind review due), the verdict waits for another
+        # reviewer (verdict_review).
+        published_at=None if settings.FACTCHECK_REQUIRE_SECOND_REVIEW or blind else now,
+        blind_review=blind,
     )
     if previous is not None:
         previous.superseded_by = verdict
         previous.save(update_fields=["superseded_by", "updated_at"])
+    events.verdict_change_record(verdict=verdict, previous=previous)
 
     lease_clear_and_audit(
         claim,
@@ -101,6 +107,7 @@ def verdict_set(
 def _publish(verdict: Verdict, *, by: Any, message: str) -> Verdict:
     verdict.published_at = timezone.now()
     verdict.save(update_fields=["published_at", "updated_at"])
+    events.verdict_change_record(verdict=verdict)
     audit_record_claim(
         verdict.claim, action=AuditEvent.Action.PUBLISH, actor=by, verdict=verdict, message=message
     )
@@ -123,7 +130,13 @@ def _verdict_for_update(verdict_id: int) -> Verdict:
 
 @transaction.atomic
 def verdict_review(
-    *, verdict_id: int, reviewer: Any, agrees: bool, rating: str = "", note: str = ""
+    *,
+    verdict_id: int,
+    reviewer: Any,
+    agrees: bool,
+    rating: str = "",
+    note: str = "",
+    blind: bool = False,
 ) -> VerdictReview:
     """Record a second reviewer's agreement or disagreement with an unpublished verdict.
 
@@ -139,6 +152,9 @@ def verdict_review(
         )
     if verdict.reviews.filter(reviewer=reviewer).exists():
         raise ValidationError("You have already reviewed this verdict.", code="reviewed")
+    if verdict.blind_review and not blind:
+        # Agreeing with a rating one has seen would not measure agreement (verdict_review_blind).
+        raise ValidationError("This verdict is under blind review: give your own rating.")
     note = note.strip()
     if agrees:
         rating = ""
@@ -153,7 +169,7 @@ def verdict_review(
         if not note:
             raise ValidationError("Say why you disagree: the note is empty.", code="empty")
     review = VerdictReview.objects.create(
-        verdict=verdict, reviewer=reviewer, agrees=agrees, rating=rating, note=note
+        verdict=verdict, reviewer=reviewer, agrees=agrees, rating=rating, note=note, blind=blind
     )
     audit_record_claim(
         verdict.claim,

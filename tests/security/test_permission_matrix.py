@@ -29,7 +29,14 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from claims.models import Article, AuditEvent, Claim
+from claims.models import (
+    Article,
+    AuditEvent,
+    Claim,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from tests.factories import (
     ApiTokenFactory,
     ArticleFactory,
@@ -195,6 +202,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     ("POST", "claims/<int:claim_id>/priority/"): page(403, CLAIM_PAGE),
     ("GET", "reviews/"): page(200),
     ("POST", "verdicts/<int:verdict_id>/review/"): page(REVIEWS),
+    # An empty form: "pick a rating", back to the reviews page.
+    ("POST", "verdicts/<int:verdict_id>/blind-review/"): page(REVIEWS),
     ("POST", "verdicts/<int:verdict_id>/settle/"): page(403, REVIEWS),
     ("GET", "my-work/"): page(200),
     ("GET", "stats/"): page(403, 200),
@@ -221,6 +230,17 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     ("POST", "api/v1/claims/"): api_write(403, superuser=405),
     ("GET", "api/v1/claims/<int:claim_id>/"): api(200),
     ("POST", "api/v1/claims/<int:claim_id>/"): api_write(403, superuser=405),
+    # The published ratings of a claim: whoever may read verdicts (a partner too).
+    ("GET", "api/v1/claims/<int:claim_id>/history/"): api(200),
+    ("POST", "api/v1/claims/<int:claim_id>/history/"): api_write(405),
+    # Webhook endpoints: partners (and superusers); each sees only their own, so the world's
+    # endpoint (someone else's) is a 404 even to a superuser.
+    ("GET", "api/v1/webhooks/"): api(403, superuser=200),
+    ("POST", "api/v1/webhooks/"): api_write(403, superuser=400),
+    ("GET", "api/v1/webhooks/<int:webhook_id>/"): api(403, superuser=404),
+    ("POST", "api/v1/webhooks/<int:webhook_id>/"): api_write(403, superuser=405),
+    ("GET", "api/v1/webhooks/<int:webhook_id>/deliveries/"): api(403, superuser=404),
+    ("POST", "api/v1/webhooks/<int:webhook_id>/deliveries/"): api_write(403, superuser=405),
     ("GET", "api/v1/verdicts/"): api(200),
     ("POST", "api/v1/verdicts/"): api_write(400),
     ("GET", "api/v1/verdicts/<int:verdict_id>/"): api(200),
@@ -312,6 +332,25 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
         change=superuser_only(),
     ),
     ("POST", "admin/claims/apitoken/add/"): superuser_only(),
+    **admin_model(
+        "claims/webhookendpoint",
+        changelist=superuser_only(),
+        add=superuser_only(),
+        history=superuser_only(),
+        delete=superuser_only(),
+        change=superuser_only(),
+    ),
+    ("POST", "admin/claims/webhookendpoint/add/"): superuser_only(),
+    ("POST", "admin/claims/webhookendpoint/<path:object_id>/change/"): superuser_only(),
+    **admin_model(
+        "claims/webhookdelivery",
+        changelist=superuser_only(),
+        add=nobody_in_admin(),  # made by events, never by hand
+        history=superuser_only(),
+        delete=nobody_in_admin(),  # the delivery log is kept
+        change=superuser_only(),  # read-only, with the re-send action on the list
+    ),
+    ("POST", "admin/claims/webhookdelivery/<path:object_id>/change/"): superuser_only(),
     ("POST", "admin/claims/apitoken/<path:object_id>/change/"): superuser_only(200),
     # --- Admin: auth and axes ---------------------------------------------------------------------
     **admin_model(
@@ -356,6 +395,7 @@ ADDRESSES = {
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
     "api/v1/^": "/api/v1/no-such-endpoint/",
     "admin/r/<path:content_type_id>/<path:object_id>/": "/admin/r/{claim_ct}/{claim_id}/",
+    "api/v1/claims/<int:claim_id>/history/": "/api/v1/claims/{judged_claim_id}/history/",
     "admin/autocomplete/": "/admin/autocomplete/?app_label=claims&model_name=claim"
     "&field_name=assignee&term=",
 }
@@ -419,6 +459,11 @@ def world(db: Any) -> World:
         action=AuditEvent.Action.INGEST, actor=author, article=article, message="ingested"
     )
     token = ApiTokenFactory(user=author)
+    endpoint = WebhookEndpoint.objects.create(
+        owner=author, url="https://hooks.example/factcheck", events=["verdict.published"]
+    )
+    webhook_event = WebhookEvent.objects.create(type="verdict.published", payload={})
+    delivery = WebhookDelivery.objects.create(event=webhook_event, endpoint=endpoint)
     access = {
         "user_agent": "test",
         "ip_address": "127.0.0.1",
@@ -432,6 +477,10 @@ def world(db: Any) -> World:
     return World(
         ids={
             "claim_id": claim.pk,
+            "judged_claim_id": judged.pk,
+            "webhook_id": endpoint.pk,
+            "claims_webhookendpoint": endpoint.pk,
+            "claims_webhookdelivery": delivery.pk,
             "verdict_id": verdict.pk,
             "article_id": article.pk,
             "token_id": token.pk,

@@ -41,6 +41,7 @@ def test_a_claimreview_has_every_field_partners_and_search_engines_read():
     assert review["@context"] == "https://schema.org"
     assert review["@type"] == "ClaimReview"
     assert review["url"] == "https://factcheck.example.org/claims/42/"
+    assert review["@id"] == "https://factcheck.example.org/claims/42/#claimreview"
     assert review["claimReviewed"] == "The council approved 12 new bus lines."
     assert review["author"] == {
         "@type": "Organization",
@@ -68,8 +69,8 @@ def test_a_claimreview_has_every_field_partners_and_search_engines_read():
         },
     }
     assert set(review) == {
-        "@context", "@type", "url", "claimReviewed", "author", "datePublished", "reviewRating",
-        "reviewBody", "itemReviewed",
+        "@context", "@type", "@id", "url", "claimReviewed", "author", "datePublished",
+        "reviewRating", "reviewBody", "itemReviewed",
     }  # fmt: skip
 
 

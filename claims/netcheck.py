@@ -1,0 +1,74 @@
+"""Is an address on the public internet? For URLs the server itself will call (webhooks), so a
+partner cannot point it at the machine, the private network or a cloud metadata service.
+
+Minimal on purpose: the safe fetcher may bring a fuller checker, which this one should join."""
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+
+# Names that resolve to the machine or the local network whatever DNS says.
+LOCAL_NAMES = ("localhost", "localhost.localdomain")
+LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
+
+
+def ip_is_public(ip: str) -> bool:
+    """A globally routable unicast address (no loopback, private, link-local, reserved...)."""
+    address = ipaddress.ip_address(ip)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def url_parts(url: str, *, allow_http: bool = False) -> tuple[str, str, int]:
+    """(scheme, host, port) of an http(s) URL; ``ValidationError`` naming what is wrong."""
+    parts = urlsplit(url.strip())
+    schemes = ("https", "http") if allow_http else ("https",)
+    if parts.scheme not in schemes:
+        raise ValidationError(
+            f"The address must start with {' or '.join(s + '://' for s in schemes)}.",
+            code="scheme",
+        )
+    if parts.username or parts.password:
+        raise ValidationError("The address must not carry a user name or password.", code="auth")
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        raise ValidationError("The address has no host name.", code="host")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise ValidationError("The address has an invalid port.", code="port") from None
+    return parts.scheme, host, port
+
+
+def url_check_public(url: str, *, allow_private: bool = False, resolve: bool = True) -> list[str]:
+    """The addresses ``url``'s host resolves to, every one of them public; ``ValidationError``
+    otherwise. ``resolve=False`` checks only what the URL itself says (a literal address, a
+    local name), for a form that must not wait on DNS. ``allow_private`` is for tests."""
+    _, host, port = url_parts(url, allow_http=True)
+    literal = host.strip("[]")
+    try:
+        ipaddress.ip_address(literal)
+        is_literal = True
+    except ValueError:
+        is_literal = False
+    if not allow_private:
+        if host in LOCAL_NAMES or host.endswith(LOCAL_SUFFIXES):
+            raise ValidationError(f"“{host}” is a local name, not a public address.", code="local")
+        if is_literal and not ip_is_public(literal):
+            raise ValidationError(f"{literal} is not a public address.", code="private")
+    if not resolve:
+        return [literal] if is_literal else []
+    try:
+        infos = socket.getaddrinfo(literal, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ValidationError(f"“{host}” does not resolve ({exc}).", code="dns") from None
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    private = [a for a in addresses if not ip_is_public(a)]
+    if private and not allow_private:
+        raise ValidationError(
+            f"“{host}” resolves to an address that is not public ({private[0]}).", code="private"
+        )
+    return addresses
