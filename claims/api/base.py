@@ -59,10 +59,19 @@ class QuerySerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class StrictModelPermissions(DjangoModelPermissions):
-    """Reading needs the view permission too, not only writing."""
+VIEW_PERMISSION = ["%(app_label)s.view_%(model_name)s"]
 
-    perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
+
+class StrictModelPermissions(DjangoModelPermissions):
+    """Reading needs the view permission too, not only writing: GET, and HEAD and OPTIONS as well
+    (a HEAD's Content-Length, or an OPTIONS's 200, tells whether rows exist)."""
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": VIEW_PERMISSION,
+        "HEAD": VIEW_PERMISSION,
+        "OPTIONS": VIEW_PERMISSION,
+    }
 
 
 class BaseApi(APIView):
