@@ -26,7 +26,7 @@ from claims.admin.claims_filters import (
     SourceFilter,
 )
 from claims.admin.large_tables import ScalableAdmin
-from claims.api.exports import csv_lines
+from claims.api.exports import csv_guarded_lines
 from claims.models import Claim
 
 EXTRACTOR_FIELDS = (
@@ -287,8 +287,9 @@ class ClaimAdmin(EditorActionsMixin, ScalableAdmin):
 
     @admin.action(permissions=["view"], description="Export as CSV")
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Claim]) -> StreamingHttpResponse:
-        # Reads only, so not audited; streamed, so even a large selection never sits in memory.
-        rows = csv_lines(selectors.claim_export_rows(queryset=queryset))
+        # Reads only, so not audited; streamed, so even a large selection never sits in memory;
+        # every cell guarded against spreadsheet formulas, as in the API's export.
+        rows = csv_guarded_lines(selectors.claim_export_rows(queryset=queryset))
         response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'
         return response
