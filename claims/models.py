@@ -134,14 +134,14 @@ class Claim(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def lease_held_by_other(self, user: Any, *, now: datetime | None = None) -> bool:
-        """Someone other than ``user`` holds a live lease on this claim."""
+    def held_by_other(self, user: Any, *, now: datetime | None = None) -> bool:
+        """Someone other than ``user`` holds this claim: a live lease, or an editor's assignment
+        (which has no expiry). An expired lease holds nobody back."""
         now = now or timezone.now()
         return (
             self.assignee_id is not None
             and self.assignee_id != getattr(user, "pk", None)
-            and self.lease_expires_at is not None
-            and self.lease_expires_at > now
+            and (self.lease_expires_at is None or self.lease_expires_at > now)
         )
 
 

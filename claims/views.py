@@ -233,7 +233,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "ratings": list(form["rating"]),
             "audit": selectors.audit_for_claim(claim=claim)[:50],
             "held_by_me": held_by_me,
-            "held_by_other": claim.lease_held_by_other(request.user, now=now),
+            "held_by_other": claim.held_by_other(request.user, now=now),
             "is_open": claim.is_open,
             "renew_every": max(5, settings.FACTCHECK_LEASE_SECONDS // 3),
             "previous_id": previous_id,

@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from claims.models import AuditEvent, Claim, Rating, Verdict, VerdictReview
 from claims.services.audit import audit_record_claim
-from claims.services.queue import LEASE_FIELDS, ClaimHeldByOther, lease_clear_and_audit
+from claims.services.queue import (
+    LEASE_FIELDS,
+    claim_refuse_if_held_by_other,
+    lease_clear_and_audit,
+)
 
 MAX_EVIDENCE_URLS = 20
 
@@ -62,8 +66,7 @@ def verdict_set(
         Claim.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=claim_id)
     )
     now = timezone.now()
-    if claim.lease_held_by_other(reviewer, now=now):
-        raise ClaimHeldByOther(claim)
+    claim_refuse_if_held_by_other(claim, user=reviewer, now=now)
 
     previous = Verdict.objects.select_for_update().filter(claim=claim, is_current=True).first()
     if previous is not None:
