@@ -212,6 +212,10 @@ class Verdict(models.Model):
         """The row-level twin of ``verdict_published_q``."""
         return self.published_at is not None and self.is_current
 
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_by_id is not None
+
 
 def verdict_published_q() -> Q:
     """Published: released (second review done, where required) and not superseded since.
@@ -219,6 +223,13 @@ def verdict_published_q() -> Q:
     The one definition of published, as a filter; ``Verdict.is_published`` is its twin for one
     verdict already loaded."""
     return Q(published_at__isnull=False, is_current=True)
+
+
+def verdict_pending_q() -> Q:
+    """Awaiting a second review or disputed: not published and not superseded. A pending verdict
+    that replaces a published one is not current yet: the published one stays current (and
+    visible to partners) until its replacement is published."""
+    return Q(published_at__isnull=True, superseded_by__isnull=True)
 
 
 class VerdictReview(models.Model):

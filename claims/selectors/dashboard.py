@@ -16,7 +16,7 @@ from claims.models import (
     Claim,
     Verdict,
     VerdictReview,
-    verdict_published_q,
+    verdict_pending_q,
 )
 from claims.selectors.common import HIDDEN_BY_DEFAULT_KINDS, articles_with_claim_count
 
@@ -235,11 +235,12 @@ def verdict_list(*, reviewer: Any | None) -> QuerySet[Verdict]:
 
 
 def _awaiting_publication() -> QuerySet[Verdict]:
-    return Verdict.objects.filter(is_current=True).exclude(verdict_published_q())
+    # Pending replacements of a published verdict are not current yet, but await review too.
+    return Verdict.objects.filter(verdict_pending_q())
 
 
 def verdicts_awaiting_review(*, user: Any) -> QuerySet[Verdict]:
-    """Unpublished current verdicts by others that ``user`` has not reviewed and nobody disputes."""
+    """Pending verdicts by others that ``user`` has not reviewed and nobody disputes."""
     return (
         _awaiting_publication()
         .exclude(reviewer=user)
@@ -251,7 +252,7 @@ def verdicts_awaiting_review(*, user: Any) -> QuerySet[Verdict]:
 
 
 def verdicts_disputed() -> QuerySet[Verdict]:
-    """Unpublished current verdicts a second reviewer disagreed with: for an editor to settle."""
+    """Pending verdicts a second reviewer disagreed with: for an editor to settle."""
     return (
         _awaiting_publication()
         .filter(reviews__agrees=False)
