@@ -75,7 +75,7 @@ class StrictModelPermissions(DjangoModelPermissions):
 
 
 class BaseApi(APIView):
-    """Model permissions, read-only tokens refused writes, per-token throttling, body limit."""
+    """Model permissions, read-only tokens refused writes, per-user throttling, body limit."""
 
     permission_classes = [ReadOnlyTokenPermission, StrictModelPermissions]
     throttle_classes = [ApiRateThrottle]

@@ -35,7 +35,7 @@ ERROR_DESCRIPTIONS = {
     409: "Conflict: the article is already stored, or another reviewer holds the claim.",
     413: "The request body (or the article) is over the configured limit.",
     415: "The request body is not JSON (send `Content-Type: application/json`).",
-    429: "Too many requests for this token: wait the seconds in `Retry-After`.",
+    429: "Too many requests for this user (all their tokens together): wait the seconds in `Retry-After`.",
 }
 
 

@@ -52,6 +52,7 @@ from claims.services.tokens import (
     api_key_hash,
     api_token_authenticate,
     api_token_create,
+    api_token_refuse_unless_allowed,
     api_token_revoke,
 )
 from claims.services.triage import (
@@ -96,6 +97,7 @@ __all__ = [
     "api_key_hash",
     "api_token_authenticate",
     "api_token_create",
+    "api_token_refuse_unless_allowed",
     "api_token_revoke",
     "article_check_new",
     "article_create",

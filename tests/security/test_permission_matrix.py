@@ -23,7 +23,6 @@ from typing import Any
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
@@ -621,7 +620,7 @@ def token_client(read_only: bool = True) -> Client:
 def partner_client(how: str) -> Client:
     """Someone who may read verdicts and nothing else, as partner accounts are."""
     partner = UserFactory()
-    partner.user_permissions.add(Permission.objects.get(codename="view_verdict"))
+    partner.groups.add(role("Partner"))
     if how == "session":
         client = Client()
         client.force_login(partner)
