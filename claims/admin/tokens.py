@@ -58,8 +58,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         # Only the name may change; a token's owner and scope are fixed at creation.
         return ("user", "prefix", "read_only", "created_at", "last_used_at", "revoked_at")
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
         if obj is not None:
             return form
 
