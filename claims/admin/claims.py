@@ -25,7 +25,7 @@ from claims.admin.claims_filters import (
     ScoreBandFilter,
     SourceFilter,
 )
-from claims.admin.large_tables import ScalableAdmin
+from claims.admin.large_tables import ScalableAdmin, search_term_capped
 from claims.api.exports import csv_guarded_lines
 from claims.models import Claim
 
@@ -142,7 +142,8 @@ class ClaimAdmin(EditorActionsMixin, ScalableAdmin):
     ) -> tuple[QuerySet[Claim], bool]:
         if not search_term.strip():
             return queryset, False
-        return selectors.claim_admin_search(queryset=queryset, term=search_term), False
+        term = search_term_capped(request, search_term)
+        return selectors.claim_admin_search(queryset=queryset, term=term), False
 
     # Permissions: reviewers (view + change_claim for their own work on the dashboard) only read
     # claims here; editing and every triage action need the editor permission.

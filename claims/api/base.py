@@ -15,11 +15,9 @@ from rest_framework.views import APIView
 
 from claims.api.errors import PayloadTooLarge, max_body_bytes
 from claims.authentication import ApiRateThrottle, ReadOnlyTokenPermission
+from claims.text import MAX_ID
 
 M = TypeVar("M", bound=Model)
-
-# Ids are 64-bit; a larger one in a URL or a filter cannot name a row (and would overflow SQLite).
-MAX_ID = 2**63 - 1
 
 
 class StrictCharField(serializers.CharField):

@@ -132,7 +132,7 @@ class VerdictsApi(BaseApi):
     class InputSerializer(serializers.Serializer):
         claim = serializers.IntegerField(min_value=1, max_value=MAX_ID)
         rating = serializers.ChoiceField(choices=Rating.choices)
-        explanation = StrictCharField(max_length=20_000)
+        explanation = StrictCharField(max_length=services.MAX_EXPLANATION_CHARS)
         evidence_urls = serializers.ListField(
             child=StrictCharField(max_length=2000), max_length=services.MAX_EVIDENCE_URLS,
             required=False, default=list,

@@ -29,7 +29,12 @@ from claims.selectors.api import (
     verdict_api_list,
     verdict_export_iter,
 )
-from claims.selectors.common import HIDDEN_BY_DEFAULT_KINDS, articles_with_claim_count
+from claims.selectors.common import (
+    HIDDEN_BY_DEFAULT_KINDS,
+    MAX_SEARCH_WORDS,
+    SEARCH_WORDS_CAPPED,
+    articles_with_claim_count,
+)
 from claims.selectors.dashboard import (
     ASSIGNEE_NOBODY,
     QueueFilters,
@@ -60,7 +65,9 @@ __all__ = [
     "HIDDEN_BY_DEFAULT_KINDS",
     "OPEN_STATUSES",
     "QUEUE_AGE_BUCKETS",
+    "MAX_SEARCH_WORDS",
     "SEARCH_MAX_ARTICLES",
+    "SEARCH_WORDS_CAPPED",
     "ArticleApiFilters",
     "Bar",
     "ClaimApiFilters",

@@ -18,7 +18,11 @@ from claims.models import (
     VerdictReview,
     verdict_pending_q,
 )
-from claims.selectors.common import HIDDEN_BY_DEFAULT_KINDS, articles_with_claim_count
+from claims.selectors.common import (
+    HIDDEN_BY_DEFAULT_KINDS,
+    MAX_SEARCH_WORDS,
+    articles_with_claim_count,
+)
 
 # The queue's assignee filter value for unassigned claims (user ids start at 1).
 ASSIGNEE_NOBODY = 0
@@ -73,7 +77,7 @@ def _queue_base(filters: QueueFilters) -> QuerySet[Claim]:
     if filters.q:
         # Every word must appear in the claim or its sentence, in any order. icontains escapes
         # LIKE wildcards, so "%" and "_" are searched literally.
-        for word in filters.q.split()[:10]:
+        for word in filters.q.split()[:MAX_SEARCH_WORDS]:
             qs = qs.filter(Q(text__icontains=word) | Q(sentence__icontains=word))
     return qs
 

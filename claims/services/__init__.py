@@ -69,6 +69,7 @@ from claims.services.triage import (
 )
 from claims.services.verdicts import (
     MAX_EVIDENCE_URLS,
+    MAX_EXPLANATION_CHARS,
     evidence_urls_clean,
     verdict_publish,
     verdict_review,
@@ -82,6 +83,7 @@ __all__ = [
     "ARTICLE_EDITABLE_FIELDS",
     "MAX_BULK_CLAIMS",
     "MAX_EVIDENCE_URLS",
+    "MAX_EXPLANATION_CHARS",
     "MAX_PRIORITY",
     "OPEN_STATUSES",
     "SPLIT_TASK_NAME",

@@ -20,6 +20,8 @@ from claims.services.queue import (
 )
 
 MAX_EVIDENCE_URLS = 20
+# The longest explanation (or review note) the API and the forms take.
+MAX_EXPLANATION_CHARS = 20_000
 
 
 def evidence_urls_clean(urls: Iterable[str]) -> list[str]:
