@@ -497,16 +497,21 @@ def test_editors_publish_verdicts_and_reviewers_cannot(editor_client, editor):
 
 
 def test_a_superseded_verdict_is_not_published(editor_client):
-    old = VerdictFactory(published_at=None, is_current=False)
+    newer = VerdictFactory()
+    old = VerdictFactory(
+        claim=newer.claim, published_at=None, is_current=False, superseded_by=newer
+    )
     response = act(editor_client, "publish", [old], url=VERDICTS)
-    assert "1 superseded verdict(s) left unpublished" in said(response)
+    assert "1 verdict(s) left unpublished: superseded, or your own" in said(response)
     old.refresh_from_db()
     assert old.published_at is None
 
 
 def test_a_verdict_page_shows_the_claims_history(editor_client):
-    first = VerdictFactory(is_current=False, rating="false")
-    current = VerdictFactory(claim=first.claim, rating="true")
+    current = VerdictFactory(rating="true")
+    first = VerdictFactory(
+        claim=current.claim, is_current=False, superseded_by=current, rating="false"
+    )
     services.audit_record(action="verdict", claim=first.claim, message="Rated True (was False)")
     page = editor_client.get(f"{VERDICTS}{current.pk}/change/").content.decode()
     assert "superseded" in page and "current" in page
