@@ -1,5 +1,6 @@
 """HTML forms: they parse and validate input; the services do the rest."""
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from claims.models import Rating
 from claims.services import MAX_EXPLANATION_CHARS, evidence_urls_clean
+from claims.services.idempotency import MAX_IDEMPOTENCY_KEY_CHARS
 from claims.text import decode_upload, html_to_text, looks_like_html, url_port_validate
 
 ALLOWED_UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
@@ -76,6 +78,16 @@ class VerdictForm(forms.Form):
         label="Evidence links", required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One http(s) link per line.",
     )  # fmt: skip
+
+    # A one-time token in each rendering of the form: submitting it twice (a double click, a
+    # resent POST) stores one verdict.
+    submission = forms.CharField(
+        required=False, max_length=MAX_IDEMPOTENCY_KEY_CHARS, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = uuid.uuid4().hex
 
     def clean_evidence_urls(self) -> list[str]:
         raw: str = self.cleaned_data.get("evidence_urls") or ""

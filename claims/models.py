@@ -323,3 +323,26 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         who = self.actor or "system"
         return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.get_action_display()}"
+
+
+class IdempotencyKey(models.Model):
+    """A submission already handled: the same user sending the same key again gets the verdict
+    it made the first time, not a second one. Kept until ``expires_at``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    # SHA-256 of what was submitted: the same key with another request is refused.
+    request_hash = models.CharField(max_length=64)
+    verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user_id})"

@@ -203,14 +203,19 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         if not request.user.has_perm("claims.add_verdict"):
             return HttpResponse("You may not give verdicts.", status=403)
         if form.is_valid():
+            data = form.cleaned_data
+            args = {
+                "claim_id": claim.pk,
+                "reviewer": request.user,
+                "rating": data["rating"],
+                "explanation": data["explanation"],
+                "evidence_urls": data["evidence_urls"],
+            }
             try:
-                verdict = services.verdict_set(
-                    claim_id=claim.pk,
-                    reviewer=request.user,
-                    rating=form.cleaned_data["rating"],
-                    explanation=form.cleaned_data["explanation"],
-                    evidence_urls=form.cleaned_data["evidence_urls"],
-                )
+                if data["submission"]:
+                    verdict, _ = services.verdict_set_once(key=f"form:{data['submission']}", **args)
+                else:
+                    verdict = services.verdict_set(**args)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

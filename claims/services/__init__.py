@@ -11,6 +11,7 @@ from this package:
 - ``queue``: leases on claims (next, take, renew, release).
 - ``triage``: dismiss, assign, release, duplicates, priority, for one claim or a selection.
 - ``verdicts``: verdicts, second review, publishing.
+- ``idempotency``: a verdict submitted twice (double click, client retry) is stored once.
 - ``tokens``: API tokens.
 """
 
@@ -26,6 +27,11 @@ from claims.services.articles import (
     article_update,
 )
 from claims.services.audit import audit_record, audit_record_claim
+from claims.services.idempotency import (
+    IdempotencyKeyReused,
+    idempotency_key_clean,
+    verdict_set_once,
+)
 from claims.services.queue import (
     ClaimHeldByOther,
     claim_lease_next,
@@ -93,6 +99,7 @@ __all__ = [
     "ClaimHeldByOther",
     "DuplicateArticle",
     "ExtractionRefused",
+    "IdempotencyKeyReused",
     "Extractor",
     "SplitOutcome",
     "SweepResult",
@@ -125,8 +132,10 @@ __all__ = [
     "claims_release_leases",
     "claims_set_priority",
     "evidence_urls_clean",
+    "idempotency_key_clean",
     "verdict_publish",
     "verdict_review",
     "verdict_set",
+    "verdict_set_once",
     "verdict_settle",
 ]
