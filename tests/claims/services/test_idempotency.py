@@ -130,3 +130,47 @@ def test_each_rendering_of_the_form_has_its_own_token(client):
         for _ in range(2)
     }  # fmt: skip
     assert len(tokens) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_retries_with_one_key_store_one_verdict():
+    import threading
+
+    from django.db import connection, connections
+    from rest_framework.test import APIClient
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL: concurrent inserts of one key are what is under test, and SQLite "
+            "serialises every writer anyway (set DATABASE_URL=postgres://...)"
+        )
+    claim = ClaimFactory()
+    token = ApiTokenFactory(user=ReviewerFactory(), read_only=False)
+    body = json.dumps({"claim": claim.pk, **VERDICT})
+    barrier = threading.Barrier(6)
+    answers: list[tuple[int, int]] = []
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            barrier.wait(timeout=30)
+            response = client.post(
+                "/api/v1/verdicts/", data=body, content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY="same-key",
+            )  # fmt: skip
+            answers.append((response.status_code, response.json()["id"]))
+        except BaseException as exc:  # reported below; a thread cannot fail the test itself
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert {status for status, _ in answers} == {201} and len({i for _, i in answers}) == 1
+    assert Verdict.objects.count() == 1
