@@ -60,15 +60,14 @@ class ReadOnlyTokenPermission(BasePermission):
 
 
 class _ApiRateThrottle(SimpleRateThrottle):
-    """Counts per token (each partner feed separately), or per user for browser sessions."""
+    """Counts per user, whichever of their tokens (or their browser session) a request comes
+    with: more tokens do not buy a higher rate."""
 
     def get_rate(self) -> str:
         return settings.FACTCHECK_API_THROTTLE_RATES[str(self.scope)]
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
-        if isinstance(request.auth, ApiToken):
-            ident = f"token-{request.auth.pk}"
-        elif request.user and request.user.is_authenticated:
+        if request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:
             ident = f"anon-{self.get_ident(request)}"

@@ -1,5 +1,6 @@
 """HTML forms: they parse and validate input; the services do the rest."""
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from claims.models import Rating
-from claims.services import evidence_urls_clean
-from claims.text import decode_upload, html_to_text, looks_like_html
+from claims.services import MAX_EXPLANATION_CHARS, evidence_urls_clean
+from claims.services.idempotency import MAX_IDEMPOTENCY_KEY_CHARS
+from claims.text import decode_upload, html_to_text, looks_like_html, url_port_validate
 
 ALLOWED_UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -39,6 +41,8 @@ class ArticleIngestForm(forms.Form):
         url: str = self.cleaned_data.get("url") or ""
         if url and not url.lower().startswith(("http://", "https://")):
             raise ValidationError("Only http:// and https:// addresses.")
+        if url:
+            url_port_validate(url)
         return url
 
     def clean(self) -> dict[str, Any]:
@@ -67,11 +71,23 @@ class ArticleIngestForm(forms.Form):
 
 class VerdictForm(forms.Form):
     rating = forms.ChoiceField(choices=Rating.choices, widget=forms.RadioSelect)
-    explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    explanation = forms.CharField(
+        max_length=MAX_EXPLANATION_CHARS, widget=forms.Textarea(attrs={"rows": 5})
+    )
     evidence_urls = forms.CharField(
         label="Evidence links", required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One http(s) link per line.",
     )  # fmt: skip
+
+    # A one-time token in each rendering of the form: submitting it twice (a double click, a
+    # resent POST) stores one verdict.
+    submission = forms.CharField(
+        required=False, max_length=MAX_IDEMPOTENCY_KEY_CHARS, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = uuid.uuid4().hex
 
     def clean_evidence_urls(self) -> list[str]:
         raw: str = self.cleaned_data.get("evidence_urls") or ""
@@ -169,7 +185,7 @@ class VerdictReviewForm(forms.Form):
         choices=[("", "—"), *Rating.choices],
     )  # fmt: skip
     note = forms.CharField(
-        label="Why (required when you disagree)", required=False,
+        label="Why (required when you disagree)", required=False, max_length=MAX_EXPLANATION_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
 
@@ -185,5 +201,6 @@ class VerdictSettleForm(forms.Form):
     rating = forms.ChoiceField(label="Rating to publish", choices=Rating.choices)
     explanation = forms.CharField(
         label="Explanation (if the rating changes)", required=False,
+        max_length=MAX_EXPLANATION_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip

@@ -139,14 +139,14 @@ class Claim(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def lease_held_by_other(self, user: Any, *, now: datetime | None = None) -> bool:
-        """Someone other than ``user`` holds a live lease on this claim."""
+    def held_by_other(self, user: Any, *, now: datetime | None = None) -> bool:
+        """Someone other than ``user`` holds this claim: a live lease, or an editor's assignment
+        (which has no expiry). An expired lease holds nobody back."""
         now = now or timezone.now()
         return (
             self.assignee_id is not None
             and self.assignee_id != getattr(user, "pk", None)
-            and self.lease_expires_at is not None
-            and self.lease_expires_at > now
+            and (self.lease_expires_at is None or self.lease_expires_at > now)
         )
 
 
@@ -222,6 +222,10 @@ class Verdict(models.Model):
         """The row-level twin of ``verdict_published_q``."""
         return self.published_at is not None and self.is_current
 
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_by_id is not None
+
 
 def verdict_published_q() -> Q:
     """Published: released (second review done, where required) and not superseded since.
@@ -229,6 +233,13 @@ def verdict_published_q() -> Q:
     The one definition of published, as a filter; ``Verdict.is_published`` is its twin for one
     verdict already loaded."""
     return Q(published_at__isnull=False, is_current=True)
+
+
+def verdict_pending_q() -> Q:
+    """Awaiting a second review or disputed: not published and not superseded. A pending verdict
+    that replaces a published one is not current yet: the published one stays current (and
+    visible to partners) until its replacement is published."""
+    return Q(published_at__isnull=True, superseded_by__isnull=True)
 
 
 class VerdictReview(models.Model):
@@ -324,6 +335,29 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         who = self.actor or "system"
         return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.get_action_display()}"
+
+
+class IdempotencyKey(models.Model):
+    """A submission already handled: the same user sending the same key again gets the verdict
+    it made the first time, not a second one. Kept until ``expires_at``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    # SHA-256 of what was submitted: the same key with another request is refused.
+    request_hash = models.CharField(max_length=64)
+    verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user_id})"
 
 
 # Webhook endpoints, their events and deliveries live in their own module, registered here.

@@ -38,11 +38,36 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# The largest id a 64-bit primary key holds; a larger number names no row (and overflows SQLite).
+MAX_ID = 2**63 - 1
+
+
+def id_from_text(value: str | None) -> int | None:
+    """A row id from a query-string value, or None: ASCII digits only ("²" and "١٢" are digits to
+    ``str.isdigit`` but not to ``int``), within a 64-bit key."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
+def url_port_validate(url: str) -> None:
+    """``ValidationError`` for a port outside 1-65535: Django's URLValidator lets "host:99999"
+    through, and ``urlsplit().port`` then raises ValueError."""
+    try:
+        _ = urlsplit(url.strip()).port
+    except ValueError:
+        raise ValidationError(
+            f"“{url.strip()[:200]}” has an invalid port: ports run from 1 to 65535.", code="port"
+        ) from None
+
+
 def normalize_url(url: str) -> str:
     """Canonical form of an article URL: lower-case scheme and host, no default port, no fragment,
     no tracking parameters, sorted query, no trailing slash on the path."""
     url = url.strip()
     URLValidator(schemes=["http", "https"])(url)
+    url_port_validate(url)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()

@@ -26,6 +26,7 @@ from claims.forms import (
 )
 from claims.models import Article, Claim, Rating, Verdict
 from claims.roles import EDITOR_PERMISSION
+from claims.text import id_from_text
 
 # "Skip" sends a claim to the back of this reviewer's line for the rest of the session.
 SKIPPED_SESSION_KEY = "claims_skipped"
@@ -71,6 +72,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         assignees=[(u.pk, u.get_username()) for u in selectors.reviewer_list()],
     )
     filters = _queue_filters(form.values(), user=request.user)
+    if filters.q and len(filters.q.split()) > selectors.MAX_SEARCH_WORDS:
+        messages.info(request, selectors.SEARCH_WORDS_CAPPED)
     page = Paginator(
         selectors.claim_queue(filters=filters), settings.FACTCHECK_QUEUE_PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -105,8 +108,8 @@ def _queue_filters(values: dict[str, Any], *, user: Any) -> selectors.QueueFilte
         assignee_id = selectors.ASSIGNEE_NOBODY
     elif assignee == "me":
         assignee_id = user.pk
-    elif assignee.isdigit():
-        assignee_id = int(assignee)
+    else:
+        assignee_id = id_from_text(assignee)
     verdict = values.get("has_verdict")
     return selectors.QueueFilters(
         status=values.get("status") or None,
@@ -200,14 +203,19 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         if not request.user.has_perm("claims.add_verdict"):
             return HttpResponse("You may not give verdicts.", status=403)
         if form.is_valid():
+            data = form.cleaned_data
+            args = {
+                "claim_id": claim.pk,
+                "reviewer": request.user,
+                "rating": data["rating"],
+                "explanation": data["explanation"],
+                "evidence_urls": data["evidence_urls"],
+            }
             try:
-                verdict = services.verdict_set(
-                    claim_id=claim.pk,
-                    reviewer=request.user,
-                    rating=form.cleaned_data["rating"],
-                    explanation=form.cleaned_data["explanation"],
-                    evidence_urls=form.cleaned_data["evidence_urls"],
-                )
+                if data["submission"]:
+                    verdict, _ = services.verdict_set_once(key=f"form:{data['submission']}", **args)
+                else:
+                    verdict = services.verdict_set(**args)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -237,7 +245,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "ratings": list(form["rating"]),
             "audit": [] if blind else selectors.audit_for_claim(claim=claim)[:50],
             "held_by_me": held_by_me,
-            "held_by_other": claim.lease_held_by_other(request.user, now=now),
+            "held_by_other": claim.held_by_other(request.user, now=now),
             "is_open": claim.is_open,
             "renew_every": max(5, settings.FACTCHECK_LEASE_SECONDS // 3),
             "previous_id": previous_id,
@@ -379,8 +387,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if editor and who == "all":
         user = None
-    elif editor and who.isdigit():
-        user = selectors.reviewer_list().filter(pk=int(who)).first() or request.user
+    elif editor and id_from_text(who) is not None:
+        user = selectors.reviewer_list().filter(pk=id_from_text(who)).first() or request.user
     page = Paginator(selectors.verdict_list(reviewer=user), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -338,6 +338,10 @@ FACTCHECK_API_THROTTLE_RATES = {
     "api": _api_rate("FACTCHECK_API_RATE", "600/min"),
     "export": _api_rate("FACTCHECK_API_EXPORT_RATE", "60/hour"),
 }
+# How long a verdict submission's key (form token or Idempotency-Key) is remembered.
+FACTCHECK_IDEMPOTENCY_KEY_HOURS = env_int("FACTCHECK_IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
+# Live (unrevoked) API tokens one user may hold; the rate above counts per user, not per token.
+FACTCHECK_API_MAX_TOKENS_PER_USER = env_int("FACTCHECK_API_MAX_TOKENS_PER_USER", 10, minimum=1)
 FACTCHECK_API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 FACTCHECK_API_MAX_PAGE_SIZE = env_int("FACTCHECK_API_MAX_PAGE_SIZE", 500, minimum=1)
 # Verdicts read per query while an export streams: memory use stays at about this many rows.

@@ -17,6 +17,7 @@ from claims.admin.audit import ArticleAuditInline
 from claims.admin.bulk import MAX_BULK_CLAIMS, bulk_run
 from claims.admin.large_tables import ScalableAdmin
 from claims.models import Article, Claim
+from claims.text import url_port_validate
 
 
 class ClaimInline(admin.TabularInline):
@@ -37,7 +38,13 @@ class ClaimInline(admin.TabularInline):
 class ArticleAddForm(forms.ModelForm):
     """Refuses a duplicate on the form, before ``save_model`` would."""
 
-    url = forms.URLField(label="URL", max_length=2000, required=False, assume_scheme="https")
+    url = forms.URLField(
+        label="URL",
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        validators=[url_port_validate],
+    )
 
     class Meta:
         model = Article

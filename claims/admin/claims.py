@@ -25,8 +25,8 @@ from claims.admin.claims_filters import (
     ScoreBandFilter,
     SourceFilter,
 )
-from claims.admin.large_tables import ScalableAdmin
-from claims.api.exports import csv_lines
+from claims.admin.large_tables import ScalableAdmin, search_term_capped
+from claims.api.exports import csv_guarded_lines
 from claims.models import Claim
 
 EXTRACTOR_FIELDS = (
@@ -142,7 +142,8 @@ class ClaimAdmin(EditorActionsMixin, ScalableAdmin):
     ) -> tuple[QuerySet[Claim], bool]:
         if not search_term.strip():
             return queryset, False
-        return selectors.claim_admin_search(queryset=queryset, term=search_term), False
+        term = search_term_capped(request, search_term)
+        return selectors.claim_admin_search(queryset=queryset, term=term), False
 
     # Permissions: reviewers (view + change_claim for their own work on the dashboard) only read
     # claims here; editing and every triage action need the editor permission.
@@ -287,8 +288,9 @@ class ClaimAdmin(EditorActionsMixin, ScalableAdmin):
 
     @admin.action(permissions=["view"], description="Export as CSV")
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Claim]) -> StreamingHttpResponse:
-        # Reads only, so not audited; streamed, so even a large selection never sits in memory.
-        rows = csv_lines(selectors.claim_export_rows(queryset=queryset))
+        # Reads only, so not audited; streamed, so even a large selection never sits in memory;
+        # every cell guarded against spreadsheet formulas, as in the API's export.
+        rows = csv_guarded_lines(selectors.claim_export_rows(queryset=queryset))
         response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'
         return response

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from claims import selectors
 from claims.models import Article, Claim
+from claims.text import id_from_text
 
 
 class ScoreBandFilter(admin.SimpleListFilter):
@@ -69,9 +70,8 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.filter(assignee=request.user.pk)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assignee=int(value))
-        return queryset
+        assignee_id = id_from_text(value)
+        return queryset if assignee_id is None else queryset.filter(assignee=assignee_id)
 
 
 class ArticleFilter(admin.SimpleListFilter):
@@ -92,8 +92,8 @@ class ArticleFilter(admin.SimpleListFilter):
         return True
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-        value = self.value()
-        return queryset.filter(article=int(value)) if value and value.isdigit() else queryset
+        article_id = id_from_text(self.value())
+        return queryset if article_id is None else queryset.filter(article=article_id)
 
     def choices(self, changelist: Any) -> Iterator[Any]:
         widget = AutocompleteSelect(Claim._meta.get_field("article"), self.admin_site)
@@ -101,7 +101,7 @@ class ArticleFilter(admin.SimpleListFilter):
         # The template's script appends "&article=<id>" to this when an article is picked.
         self.base_query = changelist.get_query_string(remove=[self.parameter_name, "p"])
         self.widget_html = field.widget.render(
-            "article-filter", self.value(), attrs={"id": "article-filter"}
+            "article-filter", id_from_text(self.value()), attrs={"id": "article-filter"}
         )
         yield {
             "selected": self.value() is None,

@@ -6,7 +6,7 @@ from calendar import monthrange
 from datetime import date
 from typing import Any, cast
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -14,9 +14,10 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
+from django.utils.text import capfirst, smart_split
 
 from claims import selectors
+from claims.text import id_from_text
 
 
 class EstimatedCountPaginator(Paginator):
@@ -105,6 +106,16 @@ def date_hierarchy_links(cl: ChangeList) -> dict[str, Any]:
     }
 
 
+def search_term_capped(request: HttpRequest, term: str) -> str:
+    """The first ``MAX_SEARCH_WORDS`` words of an admin search (quoted phrases count as one),
+    with a message saying so when there were more: each word is one more condition per row."""
+    words = list(smart_split(term))
+    if len(words) <= selectors.MAX_SEARCH_WORDS:
+        return term
+    messages.warning(request, selectors.SEARCH_WORDS_CAPPED)
+    return " ".join(words[: selectors.MAX_SEARCH_WORDS])
+
+
 class ScalableAdmin(admin.ModelAdmin):
     """Shared by every list that may grow to millions of rows."""
 
@@ -112,6 +123,13 @@ class ScalableAdmin(admin.ModelAdmin):
     show_full_result_count = False
     # The AuditEvent foreign key that points at this model; "History" opens that audit trail.
     audit_field = ""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        return super().get_search_results(
+            request, queryset, search_term_capped(request, search_term)
+        )
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         response = super().changelist_view(request, extra_context)
@@ -124,7 +142,7 @@ class ScalableAdmin(admin.ModelAdmin):
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
         if (
             self.audit_field
-            and object_id.isdigit()
+            and id_from_text(object_id) is not None
             and request.user.has_perm("claims.view_auditevent")
         ):
             url = reverse("admin:claims_auditevent_changelist")

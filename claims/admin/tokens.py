@@ -58,6 +58,26 @@ class ApiTokenAdmin(admin.ModelAdmin):
         # Only the name may change; a token's owner and scope are fixed at creation.
         return ("user", "prefix", "read_only", "created_at", "last_used_at", "revoked_at")
 
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            return form
+
+        class AddForm(form):  # type: ignore[misc, valid-type]
+            def clean(self) -> Any:
+                # A refusal is a form error here, not a 500 from save_model.
+                data = super().clean()
+                if data.get("user") is not None:
+                    try:
+                        services.api_token_refuse_unless_allowed(user=data["user"])
+                    except ValidationError as exc:
+                        self.add_error("user", exc)
+                return data
+
+        return AddForm
+
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)

@@ -67,7 +67,7 @@ class VerdictAdmin(EditorActionsMixin, ScalableAdmin):
                     formats.localize(timezone.localtime(v.created_at)),
                     v.reviewer,
                     v.get_rating_display(),
-                    "current" if v.is_current else "superseded",
+                    "superseded" if v.is_superseded else "current" if v.is_current else "pending",
                 )
                 for v in history["verdicts"]
             ),
@@ -100,11 +100,13 @@ class VerdictAdmin(EditorActionsMixin, ScalableAdmin):
                     services.verdict_publish(verdict_id=verdict_id, by=request.user)
                     published += 1
                 except ValidationError:
-                    refused += 1  # superseded: only the current verdict is published
+                    refused += 1  # superseded, or the editor's own
             self.message_user(request, f"{published} verdict(s) published.")
             if refused:
                 self.message_user(
-                    request, f"{refused} superseded verdict(s) left unpublished.", messages.WARNING
+                    request,
+                    f"{refused} verdict(s) left unpublished: superseded, or your own.",
+                    messages.WARNING,
                 )
 
         bulk_run(self, request, queryset, run)

@@ -14,6 +14,7 @@ from claims.api.base import BaseApi, StrictCharField, get_or_404, refuse_unknown
 from claims.api.errors import PayloadTooLarge, errors
 from claims.api.pagination import PageFilterSerializer, keyset_page, page_serializer
 from claims.models import Article
+from claims.text import url_port_validate
 
 
 class ArticleOutputSerializer(serializers.ModelSerializer):
@@ -48,7 +49,7 @@ class ArticlesApi(BaseApi):
         body = StrictCharField(trim_whitespace=False)
         url = serializers.URLField(
             max_length=2000, required=False, allow_null=True,
-            validators=[URLValidator(schemes=["http", "https"], message="Only http:// and https:// addresses.")],
+            validators=[URLValidator(schemes=["http", "https"], message="Only http:// and https:// addresses."), url_port_validate],
         )  # fmt: skip
         source = StrictCharField(max_length=200, required=False, allow_blank=True)  # type: ignore[assignment]
         author = StrictCharField(max_length=200, required=False, allow_blank=True)

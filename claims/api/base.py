@@ -15,11 +15,9 @@ from rest_framework.views import APIView
 
 from claims.api.errors import PayloadTooLarge, max_body_bytes
 from claims.authentication import ApiRateThrottle, ReadOnlyTokenPermission
+from claims.text import MAX_ID
 
 M = TypeVar("M", bound=Model)
-
-# Ids are 64-bit; a larger one in a URL or a filter cannot name a row (and would overflow SQLite).
-MAX_ID = 2**63 - 1
 
 
 class StrictCharField(serializers.CharField):
@@ -59,14 +57,23 @@ class QuerySerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class StrictModelPermissions(DjangoModelPermissions):
-    """Reading needs the view permission too, not only writing."""
+VIEW_PERMISSION = ["%(app_label)s.view_%(model_name)s"]
 
-    perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
+
+class StrictModelPermissions(DjangoModelPermissions):
+    """Reading needs the view permission too, not only writing: GET, and HEAD and OPTIONS as well
+    (a HEAD's Content-Length, or an OPTIONS's 200, tells whether rows exist)."""
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": VIEW_PERMISSION,
+        "HEAD": VIEW_PERMISSION,
+        "OPTIONS": VIEW_PERMISSION,
+    }
 
 
 class BaseApi(APIView):
-    """Model permissions, read-only tokens refused writes, per-token throttling, body limit."""
+    """Model permissions, read-only tokens refused writes, per-user throttling, body limit."""
 
     permission_classes = [ReadOnlyTokenPermission, StrictModelPermissions]
     throttle_classes = [ApiRateThrottle]

@@ -1,11 +1,13 @@
 """How the API says no: the documented error bodies, the exception handler
 (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``) and the JSON 404 for any other address under /api/v1/."""
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
@@ -13,6 +15,8 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 ErrorSerializer = inline_serializer(
     name="Error",
@@ -36,7 +40,9 @@ ERROR_DESCRIPTIONS = {
     409: "Conflict: the article is already stored, or another reviewer holds the claim.",
     413: "The request body (or the article) is over the configured limit.",
     415: "The request body is not JSON (send `Content-Type: application/json`).",
-    429: "Too many requests for this token: wait the seconds in `Retry-After`.",
+    503: "The database is unavailable for a moment: nothing was stored; retry after "
+    "`Retry-After` seconds.",
+    429: "Too many requests for this user (all their tokens together): wait the seconds in `Retry-After`.",
 }
 
 
@@ -66,9 +72,27 @@ def _summarise(data: Any, prefix: str = "") -> list[str]:
     return [f"{prefix}{data}"]
 
 
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unavailable for a moment: nothing was stored; try again."
+    default_code = "database_unavailable"
+
+
+# How long a client waits before trying again when the database is gone.
+RETRY_AFTER_SECONDS = 30
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus: a body over Django's limit is a JSON 413 (not an HTML 400), and a 400
-    always has a one-line ``detail`` besides the per-field ``errors``."""
+    """DRF's handler, plus: a body over Django's limit is a JSON 413 (not an HTML 400), the
+    database unreachable is a JSON 503 with ``Retry-After`` (not an HTML 500), and a 400 always
+    has a one-line ``detail`` besides the per-field ``errors``."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The driver's message names hosts and ports: logged, never sent.
+        logger.warning("API request refused, database unavailable: %s", exc)
+        response = drf_exception_handler(DatabaseUnavailable(), context)
+        if response is not None:
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge(f"The request body is over the limit of {max_body_bytes():,} bytes.")
     elif isinstance(exc, DjangoValidationError):

@@ -41,7 +41,12 @@ urlpatterns = [
         name="webhook-deliveries",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The docs page is HTML only: an OPTIONS would need a JSON renderer it does not have.
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", http_method_names=["get", "head"]),
+        name="docs",
+    ),
     # Last: any other address under the API is a JSON 404, not the site's HTML page.
     re_path(r"^", endpoint_not_found),
 ]

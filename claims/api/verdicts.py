@@ -3,7 +3,7 @@ read one, and read a published one as schema.org ClaimReview JSON-LD."""
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -144,6 +144,9 @@ def _verdict_output(
     return VerdictOutputSerializer(verdicts, many=many, context=context).data
 
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
 class VerdictsApi(BaseApi):
     """List verdicts (oldest change first, for incremental sync), or give one.
 
@@ -164,7 +167,7 @@ class VerdictsApi(BaseApi):
     class InputSerializer(serializers.Serializer):
         claim = serializers.IntegerField(min_value=1, max_value=MAX_ID)
         rating = serializers.ChoiceField(choices=Rating.choices)
-        explanation = StrictCharField(max_length=20_000)
+        explanation = StrictCharField(max_length=services.MAX_EXPLANATION_CHARS)
         evidence_urls = serializers.ListField(
             child=StrictCharField(max_length=2000), max_length=services.MAX_EVIDENCE_URLS,
             required=False, default=list,
@@ -194,6 +197,16 @@ class VerdictsApi(BaseApi):
 
     @extend_schema(
         request=InputSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description="Optional, 1-200 ASCII characters. A retry with the same key gets "
+                "the verdict the first request made (`Idempotent-Replayed: true`), not a second "
+                "one; the same key with another body is a 409.",
+            )
+        ],
         responses={201: VerdictOutputSerializer, **errors(400, 409, 413, 415)},
     )
     def post(self, request: Request) -> Response:
@@ -201,21 +214,31 @@ class VerdictsApi(BaseApi):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = serializer.validated_data
+        verdict_args = {
+            "claim_id": data["claim"],
+            "reviewer": request.user,
+            "rating": data["rating"],
+            "explanation": data["explanation"],
+            "evidence_urls": data["evidence_urls"],
+        }
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        created = True
         try:
-            verdict = services.verdict_set(
-                claim_id=data["claim"],
-                reviewer=request.user,
-                rating=data["rating"],
-                explanation=data["explanation"],
-                evidence_urls=data["evidence_urls"],
-            )
+            if key is None:
+                verdict = services.verdict_set(**verdict_args)
+            else:
+                verdict, created = services.verdict_set_once(key=key, **verdict_args)
         except Claim.DoesNotExist:
             raise exceptions.ValidationError({"claim": [f"No claim #{data['claim']}."]}) from None
-        except services.ClaimHeldByOther as exc:
+        except (services.ClaimHeldByOther, services.IdempotencyKeyReused) as exc:
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
         qs = selectors.verdict_api_list(filters=selectors.VerdictApiFilters())
         out = _verdict_output(qs.get(pk=verdict.pk), request)
-        return Response(out, status=status.HTTP_201_CREATED)
+        response = Response(out, status=status.HTTP_201_CREATED)
+        if not created:
+            # A retry of a request already handled: the verdict it made, not a second one.
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 def _verdict_or_404(verdict_id: int, *, published_only: bool) -> Verdict:

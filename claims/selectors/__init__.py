@@ -38,7 +38,12 @@ from claims.selectors.api import (
     verdict_export_iter,
     verdict_withdrawn_q,
 )
-from claims.selectors.common import HIDDEN_BY_DEFAULT_KINDS, articles_with_claim_count
+from claims.selectors.common import (
+    HIDDEN_BY_DEFAULT_KINDS,
+    MAX_SEARCH_WORDS,
+    SEARCH_WORDS_CAPPED,
+    articles_with_claim_count,
+)
 from claims.selectors.corrections import claim_rating_history
 from claims.selectors.dashboard import (
     ASSIGNEE_NOBODY,
@@ -71,8 +76,10 @@ __all__ = [
     "HIDDEN_BY_DEFAULT_KINDS",
     "OPEN_STATUSES",
     "QUEUE_AGE_BUCKETS",
+    "MAX_SEARCH_WORDS",
     "SEARCH_MAX_ARTICLES",
     "AgreementReport",
+    "SEARCH_WORDS_CAPPED",
     "ArticleApiFilters",
     "Bar",
     "ClaimApiFilters",

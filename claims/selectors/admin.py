@@ -10,8 +10,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.text import smart_split, unescape_string_literal
 
 from claims.models import Article, AuditEvent, Claim, Verdict
-from claims.selectors.common import articles_with_claim_count
+from claims.selectors.common import MAX_SEARCH_WORDS, articles_with_claim_count
 from claims.selectors.dashboard import claim_verdict_history
+from claims.text import id_from_text
 
 # Below this many rows an exact COUNT costs little; above it, an unfiltered list shows the
 # planner's estimate instead of scanning the table on every page load.
@@ -108,9 +109,10 @@ def claim_admin_search(*, queryset: QuerySet[Claim], term: str) -> QuerySet[Clai
     serve; Django's own search ORs across the join, which always scans every claim."""
     max_articles = SEARCH_MAX_ARTICLES
     term = term.strip()
-    if term.startswith("#") and term[1:].isdigit():
-        return queryset.filter(pk=int(term[1:]))
-    for word in smart_split(term):
+    claim_id = id_from_text(term[1:]) if term.startswith("#") else None
+    if claim_id is not None:
+        return queryset.filter(pk=claim_id)
+    for word in list(smart_split(term))[:MAX_SEARCH_WORDS]:
         if len(word) > 1 and word[0] in "\"'" and word[-1] == word[0]:
             word = unescape_string_literal(word)  # a quoted phrase, as in Django's search
         if not word:

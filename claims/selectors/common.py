@@ -8,6 +8,13 @@ from claims.models import Article, Claim
 # Hidden from the queue (and its age chart) unless asked for: nothing there to check.
 HIDDEN_BY_DEFAULT_KINDS = (Claim.Kind.NOT_CHECKABLE,)
 
+# A search uses this many words at most; each is another condition on every row scanned.
+MAX_SEARCH_WORDS = 10
+SEARCH_WORDS_CAPPED = (
+    f"Searched for the first {MAX_SEARCH_WORDS} words only: a search takes at most "
+    f"{MAX_SEARCH_WORDS} words."
+)
+
 
 def articles_with_claim_count(*, queryset: QuerySet[Article]) -> QuerySet[Article]:
     """Articles annotated with ``claim_count``, computed for the rows actually read.

@@ -16,9 +16,13 @@ from claims.models import (
     Claim,
     Verdict,
     VerdictReview,
-    verdict_published_q,
+    verdict_pending_q,
 )
-from claims.selectors.common import HIDDEN_BY_DEFAULT_KINDS, articles_with_claim_count
+from claims.selectors.common import (
+    HIDDEN_BY_DEFAULT_KINDS,
+    MAX_SEARCH_WORDS,
+    articles_with_claim_count,
+)
 
 # The queue's assignee filter value for unassigned claims (user ids start at 1).
 ASSIGNEE_NOBODY = 0
@@ -73,7 +77,7 @@ def _queue_base(filters: QueueFilters) -> QuerySet[Claim]:
     if filters.q:
         # Every word must appear in the claim or its sentence, in any order. icontains escapes
         # LIKE wildcards, so "%" and "_" are searched literally.
-        for word in filters.q.split()[:10]:
+        for word in filters.q.split()[:MAX_SEARCH_WORDS]:
             qs = qs.filter(Q(text__icontains=word) | Q(sentence__icontains=word))
     return qs
 
@@ -235,11 +239,12 @@ def verdict_list(*, reviewer: Any | None) -> QuerySet[Verdict]:
 
 
 def _awaiting_publication() -> QuerySet[Verdict]:
-    return Verdict.objects.filter(is_current=True).exclude(verdict_published_q())
+    # Pending replacements of a published verdict are not current yet, but await review too.
+    return Verdict.objects.filter(verdict_pending_q())
 
 
 def verdicts_awaiting_review(*, user: Any) -> QuerySet[Verdict]:
-    """Unpublished current verdicts by others that ``user`` has not reviewed and nobody disputes."""
+    """Pending verdicts by others that ``user`` has not reviewed and nobody disputes."""
     return (
         _awaiting_publication()
         .exclude(reviewer=user)
@@ -251,7 +256,7 @@ def verdicts_awaiting_review(*, user: Any) -> QuerySet[Verdict]:
 
 
 def verdicts_disputed() -> QuerySet[Verdict]:
-    """Unpublished current verdicts a second reviewer disagreed with: for an editor to settle."""
+    """Pending verdicts a second reviewer disagreed with: for an editor to settle."""
     return (
         _awaiting_publication()
         .filter(reviews__agrees=False)

@@ -11,6 +11,7 @@ from this package:
 - ``queue``: leases on claims (next, take, renew, release).
 - ``triage``: dismiss, assign, release, duplicates, priority, for one claim or a selection.
 - ``verdicts``: verdicts, second review, publishing.
+- ``idempotency``: a verdict submitted twice (double click, client retry) is stored once.
 - ``tokens``: API tokens.
 - ``events``: the webhook outbox (events recorded with each change); ``webhooks``: endpoints
   and deliveries; ``webhook_http``: signing and the one POST.
@@ -31,6 +32,11 @@ from claims.services.articles import (
 )
 from claims.services.audit import audit_record, audit_record_claim
 from claims.services.blind_review import verdict_review_blind
+from claims.services.idempotency import (
+    IdempotencyKeyReused,
+    idempotency_key_clean,
+    verdict_set_once,
+)
 from claims.services.queue import (
     ClaimHeldByOther,
     claim_lease_next,
@@ -57,6 +63,7 @@ from claims.services.tokens import (
     api_key_hash,
     api_token_authenticate,
     api_token_create,
+    api_token_refuse_unless_allowed,
     api_token_revoke,
 )
 from claims.services.triage import (
@@ -73,6 +80,7 @@ from claims.services.triage import (
 )
 from claims.services.verdicts import (
     MAX_EVIDENCE_URLS,
+    MAX_EXPLANATION_CHARS,
     evidence_urls_clean,
     verdict_publish,
     verdict_review,
@@ -98,6 +106,15 @@ __all__ = [
     "API_KEY_PREFIX",
     "API_TOKEN_TOUCH_SECONDS",
     "ARTICLE_EDITABLE_FIELDS",
+    "MAX_BULK_CLAIMS",
+    "MAX_EVIDENCE_URLS",
+    "MAX_EXPLANATION_CHARS",
+    "MAX_PRIORITY",
+    "OPEN_STATUSES",
+    "SPLIT_TASK_NAME",
+    "SWEEP_TASK_NAME",
+    "WEBHOOK_SWEEP_TASK_NAME",
+    "WEBHOOK_TASK_NAME",
     "ArticleTooLarge",
     "CandidateLike",
     "ClaimHeldByOther",
@@ -105,19 +122,13 @@ __all__ = [
     "DuplicateArticle",
     "ExtractionRefused",
     "Extractor",
-    "MAX_BULK_CLAIMS",
-    "MAX_EVIDENCE_URLS",
-    "MAX_PRIORITY",
-    "OPEN_STATUSES",
-    "SPLIT_TASK_NAME",
-    "SWEEP_TASK_NAME",
+    "IdempotencyKeyReused",
     "SplitOutcome",
     "SweepResult",
-    "WEBHOOK_SWEEP_TASK_NAME",
-    "WEBHOOK_TASK_NAME",
     "api_key_hash",
     "api_token_authenticate",
     "api_token_create",
+    "api_token_refuse_unless_allowed",
     "api_token_revoke",
     "article_blind_review_set",
     "article_check_new",
@@ -145,10 +156,12 @@ __all__ = [
     "claims_release_leases",
     "claims_set_priority",
     "evidence_urls_clean",
+    "idempotency_key_clean",
     "verdict_publish",
     "verdict_review",
     "verdict_review_blind",
     "verdict_set",
+    "verdict_set_once",
     "verdict_settle",
     "webhook_body",
     "webhook_deliveries_sweep",

@@ -21,11 +21,22 @@ LEASE_FIELDS = ["assignee", "lease_expires_at", "status", "updated_at"]
 
 class ClaimHeldByOther(ValidationError):
     def __init__(self, claim: Claim) -> None:
-        super().__init__(
-            f"Claim #{claim.pk} is being reviewed by {claim.assignee} until "
-            f"{claim.lease_expires_at:%H:%M:%S} UTC.",
-            code="held",
-        )
+        if claim.lease_expires_at is None:
+            message = f"Claim #{claim.pk} is assigned to {claim.assignee} by an editor."
+        else:
+            message = (
+                f"Claim #{claim.pk} is being reviewed by {claim.assignee} until "
+                f"{claim.lease_expires_at:%H:%M:%S} UTC."
+            )
+        super().__init__(message, code="held")
+
+
+def claim_refuse_if_held_by_other(claim: Claim, *, user: Any, now: datetime | None = None) -> None:
+    """Raise ``ClaimHeldByOther`` when someone else holds the claim (a live lease or an editor's
+    assignment). The one check behind verdict, dismiss and take; skip and release only ever
+    touch a claim the user holds."""
+    if claim.held_by_other(user, now=now):
+        raise ClaimHeldByOther(claim)
 
 
 def claim_state(claim: Claim) -> str:
@@ -154,12 +165,7 @@ def claim_lease_take(*, claim_id: int, reviewer: Any, now: datetime | None = Non
         Claim.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=claim_id)
     )
     claim_refuse_unless_open(claim, doing="taken")
-    if claim.lease_held_by_other(reviewer, now=now):
-        raise ClaimHeldByOther(claim)
-    if claim.assignee_id not in (None, reviewer.pk) and claim.lease_expires_at is None:
-        raise ValidationError(
-            f"Claim #{claim.pk} is assigned to {claim.assignee}.", code="assigned"
-        )
+    claim_refuse_if_held_by_other(claim, user=reviewer, now=now)
     renewing = claim.assignee_id == reviewer.pk and claim.status == Claim.Status.IN_REVIEW
     _lease_to(claim, reviewer, now=now)
     if not renewing:

@@ -5,12 +5,15 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import ApiToken, AuditEvent
+from claims.roles import ROLES
 from claims.services.audit import audit_record
 
 API_KEY_PREFIX = "fc_"
@@ -22,15 +25,38 @@ def api_key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def api_token_refuse_unless_allowed(*, user: Any) -> None:
+    """Raise ``ValidationError`` unless ``user`` may have another token: a role (Reviewer,
+    Editor or Partner; superusers need none) and fewer than the cap of live tokens."""
+    if not user.is_superuser and not user.groups.filter(name__in=list(ROLES)).exists():
+        raise ValidationError(
+            f"{user} has no role (Reviewer, Editor or Partner): ask an administrator for one "
+            "before creating an API token.",
+            code="no_role",
+        )
+    cap = settings.FACTCHECK_API_MAX_TOKENS_PER_USER
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= cap:
+        raise ValidationError(
+            f"{user} already has {cap} live tokens, the most allowed: revoke one first.",
+            code="too_many",
+        )
+
+
 @transaction.atomic
 def api_token_create(
     *, user: Any, name: str, read_only: bool = True, by: Any = None
 ) -> tuple[ApiToken, str]:
     """Create a token for ``user`` and return it with its key, which is never stored and cannot be
-    shown again. Not idempotent: each call makes another token."""
+    shown again. Not idempotent: each call makes another token.
+
+    Refused for a user with no role (Reviewer, Editor or Partner; superusers need none) and past
+    ``FACTCHECK_API_MAX_TOKENS_PER_USER`` live tokens."""
     name = " ".join(name.split())[:100]
     if not name:
         raise ValidationError("Name the token after who or what will use it.", code="empty")
+    # The user's row is locked so two requests at once cannot both pass the cap.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    api_token_refuse_unless_allowed(user=user)
     key = API_KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

@@ -15,7 +15,7 @@ from claims.models import OPEN_STATUSES, AuditEvent, Claim
 from claims.services.audit import audit_record_claim
 from claims.services.queue import (
     LEASE_FIELDS,
-    ClaimHeldByOther,
+    claim_refuse_if_held_by_other,
     claim_refuse_unless_open,
     claim_state,
     lease_clear_and_audit,
@@ -72,8 +72,7 @@ def claim_dismiss(*, claim_id: int, user: Any, reason: str = "") -> Claim:
     )
     if claim.status == Claim.Status.DISMISSED:
         return claim
-    if claim.lease_held_by_other(user):
-        raise ClaimHeldByOther(claim)
+    claim_refuse_if_held_by_other(claim, user=user)
     if claim.status not in UNJUDGED_STATUSES:
         raise ValidationError(
             f"Claim #{claim.pk} {claim_state(claim)}: only open or duplicate claims can be "

@@ -11,13 +11,19 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import AuditEvent, Claim, Rating, Verdict, VerdictReview
+from claims.models import AuditEvent, Claim, Rating, Verdict, VerdictReview, verdict_pending_q
 from claims.services import events
 from claims.services.agreement import claim_blind_review_due
 from claims.services.audit import audit_record_claim
-from claims.services.queue import LEASE_FIELDS, ClaimHeldByOther, lease_clear_and_audit
+from claims.services.queue import (
+    LEASE_FIELDS,
+    claim_refuse_if_held_by_other,
+    lease_clear_and_audit,
+)
 
 MAX_EVIDENCE_URLS = 20
+# The longest explanation (or review note) the API and the forms take.
+MAX_EXPLANATION_CHARS = 20_000
 
 
 def evidence_urls_clean(urls: Iterable[str]) -> list[str]:
@@ -53,23 +59,75 @@ def verdict_set(
     evidence_urls: Iterable[str] = (),
 ) -> Verdict:
     """Record a verdict on a claim, superseding the current one. Not idempotent: each call adds a
-    verdict to the claim's history; none is ever overwritten."""
+    verdict to the claim's history; none is ever overwritten.
+
+    Refused while someone else holds the claim, and while a verdict on it awaits a second review
+    or is disputed: that one is reviewed, or settled by an editor, first."""
+    rating, explanation, urls = _verdict_clean(rating, explanation, evidence_urls)
+    claim = (
+        Claim.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=claim_id)
+    )
+    claim_refuse_if_held_by_other(claim, user=reviewer)
+    pending = _pending(claim)
+    if pending is not None:
+        disputed = pending.reviews.filter(agrees=False).exists()
+        raise ValidationError(
+            f"Claim #{claim.pk} has a verdict that "
+            + ("is disputed: an editor settles it" if disputed else "awaits a second review")
+            + " before another can be given.",
+            code="disputed" if disputed else "pending",
+        )
+    # With second review required, or a blind double review due, the verdict waits for another
+    # reviewer (verdict_review).
+    blind = claim_blind_review_due(claim=claim)
+    return _verdict_add(
+        claim,
+        reviewer=reviewer,
+        rating=rating,
+        explanation=explanation,
+        urls=urls,
+        publish=not (settings.FACTCHECK_REQUIRE_SECOND_REVIEW or blind),
+        blind=blind,
+    )
+
+
+def _verdict_clean(
+    rating: str, explanation: str, evidence_urls: Iterable[str]
+) -> tuple[str, str, list[str]]:
     if rating not in Rating.values:
         raise ValidationError(f"“{rating}” is not a rating; use one of {', '.join(Rating.values)}.")
     explanation = explanation.strip()
     if not explanation:
         raise ValidationError("Explain the verdict: the explanation is empty.", code="empty")
-    urls = evidence_urls_clean(evidence_urls)
-    claim = (
-        Claim.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=claim_id)
-    )
-    now = timezone.now()
-    if claim.lease_held_by_other(reviewer, now=now):
-        raise ClaimHeldByOther(claim)
+    return rating, explanation, evidence_urls_clean(evidence_urls)
 
-    blind = claim_blind_review_due(claim=claim)
+
+def _pending(claim: Claim) -> Verdict | None:
+    return (
+        Verdict.objects.select_for_update(of=("self",))
+        .filter(verdict_pending_q(), claim=claim)
+        .first()
+    )
+
+
+def _verdict_add(
+    claim: Claim,
+    *,
+    reviewer: Any,
+    rating: str,
+    explanation: str,
+    urls: list[str],
+    publish: bool,
+    blind: bool = False,
+) -> Verdict:
+    """Add a verdict to a locked claim. Published at once (``publish``), it supersedes the current
+    verdict and any pending one; unpublished, it waits for review, and a published current verdict
+    stays current (partners keep seeing it) until the new one is published (``_publish``)."""
+    now = timezone.now()
     previous = Verdict.objects.select_for_update().filter(claim=claim, is_current=True).first()
-    if previous is not None:
+    pending = _pending(claim)
+    keep_published = not publish and previous is not None and previous.published_at is not None
+    if previous is not None and not keep_published:
         # Cleared before the insert: at most one current verdict per claim is a constraint.
         previous.is_current = False
         previous.save(update_fields=["is_current", "updated_at"])
@@ -79,15 +137,22 @@ def verdict_set(
         rating=rating,
         explanation=explanation,
         evidence_urls=urls,
-        # With second review required (or blind review due), the verdict waits for another
-        # reviewer (verdict_review).
-        published_at=None if settings.FACTCHECK_REQUIRE_SECOND_REVIEW or blind else now,
+        is_current=not keep_published,
+        published_at=now if publish else None,
         blind_review=blind,
     )
-    if previous is not None:
-        previous.superseded_by = verdict
-        previous.save(update_fields=["superseded_by", "updated_at"])
-    events.verdict_change_record(verdict=verdict, previous=previous)
+    # The history stays a chain (superseded_by is one-to-one): a published verdict replaced by a
+    # pending one that is now settled reads published -> pending -> this one.
+    chain = [v for v in (previous, pending) if v is not None]
+    if len(chain) == 2 and chain[0].pk == chain[1].pk:
+        chain = chain[:1]
+    if keep_published:
+        chain = [v for v in chain if v.pk != previous.pk]  # type: ignore[union-attr]
+    for replaced, successor in zip(chain, [*chain[1:], verdict], strict=False):
+        replaced.superseded_by = successor
+        replaced.save(update_fields=["superseded_by", "updated_at"])
+    # A published verdict kept current is not withdrawn: partners keep it until this one is out.
+    events.verdict_change_record(verdict=verdict, previous=None if keep_published else previous)
 
     lease_clear_and_audit(
         claim,
@@ -105,8 +170,28 @@ def verdict_set(
 
 
 def _publish(verdict: Verdict, *, by: Any, message: str) -> Verdict:
+    if verdict.reviewer_id == by.pk:
+        raise ValidationError(
+            "Nobody publishes their own verdict: another reviewer or editor does.", code="own"
+        )
     verdict.published_at = timezone.now()
-    verdict.save(update_fields=["published_at", "updated_at"])
+    if not verdict.is_current:
+        # A replacement of a published verdict: it becomes current only now.
+        replaced = (
+            Verdict.objects.select_for_update()
+            .filter(claim_id=verdict.claim_id, is_current=True)
+            .first()
+        )
+        if replaced is not None:
+            replaced.is_current = False
+            replaced.save(update_fields=["is_current", "updated_at"])
+        verdict.is_current = True
+        verdict.save(update_fields=["published_at", "is_current", "updated_at"])
+        if replaced is not None:
+            replaced.superseded_by = verdict
+            replaced.save(update_fields=["superseded_by", "updated_at"])
+    else:
+        verdict.save(update_fields=["published_at", "updated_at"])
     events.verdict_change_record(verdict=verdict)
     audit_record_claim(
         verdict.claim, action=AuditEvent.Action.PUBLISH, actor=by, verdict=verdict, message=message
@@ -120,7 +205,7 @@ def _verdict_for_update(verdict_id: int) -> Verdict:
         .select_related("claim", "reviewer")
         .get(pk=verdict_id)
     )
-    if not verdict.is_current:
+    if verdict.is_superseded:
         raise ValidationError(
             "This verdict has been superseded by a newer one; review that instead.",
             code="superseded",
@@ -188,7 +273,8 @@ def verdict_review(
 
 @transaction.atomic
 def verdict_publish(*, verdict_id: int, by: Any) -> Verdict:
-    """Publish a current verdict as it stands (an editor settling a dispute). Idempotent."""
+    """Publish a verdict as it stands (an editor settling a dispute). Idempotent. Refused for the
+    editor's own verdict."""
     verdict = _verdict_for_update(verdict_id)
     if verdict.published_at is not None:
         return verdict
@@ -202,21 +288,24 @@ def verdict_settle(*, verdict_id: int, by: Any, rating: str, explanation: str = 
 
     Not idempotent when the rating changes: each call adds a verdict to the history."""
     verdict = _verdict_for_update(verdict_id)
+    if verdict.published_at is not None and rating == verdict.rating:
+        return verdict
+    if verdict.reviewer_id == by.pk:
+        raise ValidationError("Nobody settles their own verdict: another editor does.", code="own")
     if rating == verdict.rating:
-        if verdict.published_at is not None:
-            return verdict
         return _publish(verdict, by=by, message=f"Settled by {by}: published as it stands")
-    settled = verdict_set(
-        claim_id=verdict.claim_id,
-        reviewer=by,
-        rating=rating,
-        explanation=explanation or verdict.explanation,
-        evidence_urls=verdict.evidence_urls,
+    rating, explanation, urls = _verdict_clean(
+        rating, explanation or verdict.explanation, verdict.evidence_urls
     )
-    if settled.published_at is not None:
-        return settled
-    return _publish(
-        settled,
-        by=by,
+    claim = Claim.objects.select_for_update(of=("self",)).get(pk=verdict.claim_id)
+    settled = _verdict_add(
+        claim, reviewer=by, rating=rating, explanation=explanation, urls=urls, publish=True
+    )
+    audit_record_claim(
+        claim,
+        action=AuditEvent.Action.PUBLISH,
+        actor=by,
+        verdict=settled,
         message=f"Settled by {by}: {verdict.get_rating_display()} → {settled.get_rating_display()}",
     )
+    return settled

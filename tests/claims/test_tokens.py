@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from claims import services
 from claims.models import ApiToken, AuditEvent
-from tests.factories import ApiTokenFactory, ReviewerFactory, UserFactory
+from tests.factories import ApiTokenFactory, ReviewerFactory, UserFactory, role
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +121,57 @@ def test_the_token_of_a_deactivated_user_stops_working():
 
 
 def test_a_token_carries_no_more_than_its_users_permissions():
-    token = ApiTokenFactory(user=UserFactory(), read_only=False)
+    partner = UserFactory()
+    partner.groups.add(role("Partner"))
+    token = ApiTokenFactory(user=partner, read_only=False)
     assert bearer(token.key).get("/api/v1/claims/").status_code == 403
+
+
+# --- Who may have tokens, how many, and how fast they read ----------------------------------
+
+
+def test_a_user_without_a_role_cannot_create_a_token():
+    with pytest.raises(ValidationError, match="role"):
+        services.api_token_create(user=UserFactory(), name="Mine")
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("group", ["Reviewer", "Editor", "Partner"])
+def test_each_role_may_create_a_token(group):
+    user = UserFactory()
+    user.groups.add(role(group))
+    token, _ = services.api_token_create(user=user, name="Mine")
+    assert token.user == user
+
+
+def test_the_token_page_refuses_a_user_without_a_role(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/account/tokens/", {"name": "Mine", "read_only": "on"})
+    assert response.status_code == 400
+    assert "role" in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_live_tokens_per_user_are_capped_and_a_revoked_one_frees_a_place(settings, reviewer):
+    settings.FACTCHECK_API_MAX_TOKENS_PER_USER = 2
+    first = ApiTokenFactory(user=reviewer)
+    ApiTokenFactory(user=reviewer)
+    with pytest.raises(ValidationError, match="2 live tokens"):
+        services.api_token_create(user=reviewer, name="Third")
+    assert ApiToken.objects.filter(user=reviewer).count() == 2
+    services.api_token_revoke(token_id=first.pk, by=reviewer)
+    services.api_token_create(user=reviewer, name="Third")
+    assert ApiToken.objects.filter(user=reviewer, revoked_at__isnull=True).count() == 2
+
+
+def test_the_rate_limit_counts_per_user_not_per_token(settings, reviewer):
+    settings.FACTCHECK_API_THROTTLE_RATES = {"api": "3/min", "export": "60/hour"}
+    keys = [ApiTokenFactory(user=reviewer).key for _ in range(3)]
+    answers = [bearer(key).get("/api/v1/claims/").status_code for key in keys for _ in range(2)]
+    # Three requests are allowed to the user, whichever of their tokens sends them.
+    assert answers == [200, 200, 200, 429, 429, 429]
+    assert bearer(ApiTokenFactory().key).get("/api/v1/claims/").status_code == 200
 
 
 # --- Admin ----------------------------------------------------------------------------------------
@@ -136,6 +185,7 @@ def superuser_client(client):
 
 def test_a_superuser_creates_a_token_in_the_admin_and_sees_its_key_once(superuser_client):
     partner = UserFactory(username="partner")
+    partner.groups.add(role("Partner"))
     response = superuser_client.post(
         "/admin/claims/apitoken/add/",
         {"user": partner.pk, "name": "Partner feed", "read_only": "on"},
@@ -148,7 +198,18 @@ def test_a_superuser_creates_a_token_in_the_admin_and_sees_its_key_once(superuse
     assert token.user == partner and token.read_only
     page = superuser_client.get(f"/admin/claims/apitoken/{token.pk}/change/").content.decode()
     assert token.prefix in page and key not in page
-    assert bearer(key).get("/api/v1/verdicts/").status_code == 403  # the partner has no role yet
+    assert bearer(key).get("/api/v1/verdicts/").status_code == 200
+    assert bearer(key).get("/api/v1/claims/").status_code == 403  # partners read verdicts only
+
+
+def test_the_admin_refuses_a_token_for_a_user_without_a_role_on_the_form(superuser_client):
+    nobody = UserFactory(username="nobody")
+    response = superuser_client.post(
+        "/admin/claims/apitoken/add/", {"user": nobody.pk, "name": "Feed", "read_only": "on"}
+    )
+    assert response.status_code == 200
+    assert "has no role" in response.content.decode()
+    assert not ApiToken.objects.exists()
 
 
 def test_a_superuser_revokes_tokens_with_the_admin_action(superuser_client):

@@ -23,7 +23,6 @@ from typing import Any
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
@@ -389,6 +388,19 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     },
 }
 
+# HEAD and OPTIONS on the API answer as GET does: they need the same permission, since a HEAD's
+# Content-Length (or an OPTIONS's 200) tells whether rows exist.
+EXPECTED.update(
+    {
+        (method, route): roles
+        for (get, route), roles in list(EXPECTED.items())
+        if get == "GET" and route.startswith("api/v1/")
+        for method in ("HEAD", "OPTIONS")
+    }
+)
+# The Swagger page is HTML only: OPTIONS is not one of its methods (it was a 500).
+EXPECTED[("OPTIONS", "api/v1/docs/")] = everyone(405)
+
 # Routes whose address cannot be filled in from their parameters alone.
 ADDRESSES = {
     "admin/^(?P<app_label>auth|axes|claims)/$": "/admin/claims/",
@@ -535,6 +547,10 @@ def request(client: Client, method: str, route: str, world: World) -> Any:
     url = address(route, world)
     if method == "GET":
         return client.get(url)
+    if method == "HEAD":
+        return client.head(url)
+    if method == "OPTIONS":
+        return client.options(url)
     if route.startswith("api/"):
         return client.post(url, data="{}", content_type="application/json")
     return client.post(url, data=BODIES.get(route, {}))
@@ -653,7 +669,7 @@ def token_client(read_only: bool = True) -> Client:
 def partner_client(how: str) -> Client:
     """Someone who may read verdicts and nothing else, as partner accounts are."""
     partner = UserFactory()
-    partner.user_permissions.add(Permission.objects.get(codename="view_verdict"))
+    partner.groups.add(role("Partner"))
     if how == "session":
         client = Client()
         client.force_login(partner)
@@ -754,3 +770,15 @@ def test_claims_and_articles_never_carry_a_verdict_text(verdicts: dict[str, int]
     response = token_client().get(url.format(**verdicts))
     assert response.status_code == 200
     assert SECRET not in body(response) and OLD not in body(response)
+
+
+@pytest.mark.parametrize("method", ["head", "options"])
+def test_a_partner_token_learns_nothing_from_head_or_options_on_claims(
+    verdicts: dict[str, int], method: str
+) -> None:
+    # A partner may read verdicts, not claims: GET is 403, and so must HEAD and OPTIONS be, or a
+    # Content-Length tells whether rows exist and how many bytes they take.
+    client = partner_client("read_only_token")
+    assert client.get("/api/v1/claims/").status_code == 403
+    response = getattr(client, method)("/api/v1/claims/")
+    assert response.status_code == 403

