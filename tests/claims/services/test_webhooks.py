@@ -265,9 +265,11 @@ def test_an_unpublished_verdict_is_never_delivered_only_its_publication(
     assert request.payload["data"]["verdict_id"] == verdict.pk
 
 
-def test_a_published_verdict_replaced_by_an_unpublished_one_is_withdrawn_without_its_successor(
+def test_a_replacement_awaiting_review_sends_nothing_until_it_is_published_as_a_correction(
     settings: Any, receiver: Receiver, queued: list[int], django_capture_on_commit_callbacks: Any
 ) -> None:
+    # The published verdict stays current (and out with partners) while its replacement waits
+    # for a second review: nothing is withdrawn, and the unpublished text never leaves.
     settings.FACTCHECK_REQUIRE_SECOND_REVIEW = True
     endpoint_for(receiver)
     published = PublishedVerdictFactory()
@@ -275,14 +277,14 @@ def test_a_published_verdict_replaced_by_an_unpublished_one_is_withdrawn_without
         django_capture_on_commit_callbacks, published.claim, explanation=SECRET_TEXT
     )
     deliver_all(queued)
+    assert receiver.accepted() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.verdict_review(verdict_id=newer.pk, reviewer=ReviewerFactory(), agrees=True)
+    deliver_all(queued)
     [request] = receiver.accepted()
-    assert request.payload["type"] == "verdict.withdrawn"
-    assert request.payload["data"]["verdict_id"] == published.pk
-    assert request.payload["data"]["superseded_by"] == newer.pk
-    assert SECRET_TEXT.encode() not in request.body
-    assert set(request.payload["data"]) == {
-        "verdict_id", "claim_id", "claimreview_id", "withdrawn_at", "superseded_by",
-    }  # fmt: skip
+    assert request.payload["type"] == "verdict.superseded"
+    assert request.payload["data"]["verdict_id"] == newer.pk
+    assert request.payload["data"]["correction"]["previous_verdict"] == published.pk
 
 
 def test_a_correction_is_sent_as_superseded_with_what_changed(
