@@ -234,7 +234,11 @@ def main() -> None:
             clients[user.pk] = Client()
             clients[user.pk].force_login(user)
         client = clients[user.pk]
-        result = export(client, path) if method == "export" else timed(client, method, path, args.repeats)
+        result = (
+            export(client, path)
+            if method == "export"
+            else timed(client, method, path, args.repeats)
+        )
         result = {"name": name, "url": path, "target": TARGETS.get(name, ""), **result}
         results.append(result)
         print(row_text(name, result), flush=True)

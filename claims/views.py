@@ -71,7 +71,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         assignees=[(u.pk, u.get_username()) for u in selectors.reviewer_list()],
     )
     filters = _queue_filters(form.values(), user=request.user)
-    page = Paginator(
+    page = selectors.BoundedPaginator(
         selectors.claim_queue(filters=filters), settings.FACTCHECK_QUEUE_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -377,7 +377,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         user = None
     elif editor and who.isdigit():
         user = selectors.reviewer_list().filter(pk=int(who)).first() or request.user
-    page = Paginator(selectors.verdict_list(reviewer=user), 50).get_page(request.GET.get("page"))
+    page = selectors.BoundedPaginator(selectors.verdict_list(reviewer=user), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "claims/my_work.html",
@@ -395,7 +397,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @_requires("claims.view_auditevent")
 def stats(request: HttpRequest) -> HttpResponse:
-    return render(request, "claims/stats.html", {"stats": selectors.dashboard_stats()})
+    stats = selectors.dashboard_stats()
+    if stats is None:
+        # Before the periodic rollup first ran (a new install): count once now.
+        services.stats_rollup_refresh()
+        stats = selectors.dashboard_stats()
+    return render(request, "claims/stats.html", {"stats": stats})
 
 
 # --- Articles ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from claims.models import (
@@ -19,9 +20,13 @@ from claims.models import (
     verdict_published_q,
 )
 from claims.selectors.common import HIDDEN_BY_DEFAULT_KINDS, articles_with_claim_count
+from claims.selectors.paging import COUNT_CAP
+from claims.selectors.stats import claim_status_counts_rollup
 
 # The queue's assignee filter value for unassigned claims (user ids start at 1).
 ASSIGNEE_NOBODY = 0
+# The source filter lists at most this many outlets.
+MAX_SOURCES = 200
 
 
 @dataclass(frozen=True)
@@ -91,25 +96,52 @@ def claim_queue(*, filters: QueueFilters) -> QuerySet[Claim]:
     return qs.order_by("-priority", "-score", "id")
 
 
-def claim_status_counts(*, filters: QueueFilters | None = None) -> dict[str, int]:
+def _queue_default_only(filters: QueueFilters) -> bool:
+    """The filters pick nothing but the kinds shown by default: counts can come from the rollup."""
+    return filters == QueueFilters(
+        status=filters.status, order=filters.order, show_hidden=filters.show_hidden
+    )
+
+
+def claim_status_counts(*, filters: QueueFilters | None = None) -> dict[str, int | None]:
     """Claims per status (every status, zero included): all claims, or those the queue's other
-    filters let through."""
+    filters let through. Unfiltered, from the stats rollup (as of its last run); filtered, exact
+    when at most COUNT_CAP claims match, otherwise None per status (too many to count per load)."""
+    if filters is None or _queue_default_only(filters):
+        hidden = () if filters is None or filters.show_hidden else HIDDEN_BY_DEFAULT_KINDS
+        from_rollup = claim_status_counts_rollup(kinds_hidden=tuple(hidden))
+        if from_rollup is not None:
+            return dict(from_rollup)
     qs = Claim.objects.all() if filters is None else _queue_base(filters)
-    rows = qs.values("status").annotate(n=Count("id")).order_by()
-    counts = {status: 0 for status in Claim.Status.values}
+    # The statuses of at most COUNT_CAP + 1 matching claims: exact below the cap, unknown above.
+    sample = qs.order_by().values("pk")[: COUNT_CAP + 1]
+    rows = list(
+        Claim.objects.filter(pk__in=sample).values("status").annotate(n=Count("id")).order_by()
+    )
+    counts: dict[str, int | None] = {status: 0 for status in Claim.Status.values}
     counts.update({row["status"]: row["n"] for row in rows})
+    if sum(row["n"] for row in rows) > COUNT_CAP:
+        return {status: None for status in counts}
     return counts
 
 
 def article_sources() -> list[str]:
-    """Outlets that have articles, for the queue's source filter."""
-    return list(
-        # order_by: the model's default ordering would make DISTINCT per (source, created_at).
-        Article.objects.exclude(source="")
-        .order_by("source")
-        .values_list("source", flat=True)
-        .distinct()[:200]
-    )
+    """Outlets that have articles, for the queue's source filter: one index probe per outlet
+    (a recursive "skip scan" of the article_source index), not a scan of every article."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE outlet(source) AS (
+                SELECT MIN(source) FROM {Article._meta.db_table} WHERE source > ''
+                UNION ALL
+                SELECT (SELECT MIN(source) FROM {Article._meta.db_table} WHERE source > outlet.source)
+                FROM outlet WHERE outlet.source IS NOT NULL
+            )
+            SELECT source FROM outlet WHERE source IS NOT NULL LIMIT %s
+            """,  # noqa: S608 - the table name is the model's, not input
+            [MAX_SOURCES],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def reviewer_list() -> QuerySet[Any]:

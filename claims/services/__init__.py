@@ -12,6 +12,7 @@ from this package:
 - ``triage``: dismiss, assign, release, duplicates, priority, for one claim or a selection.
 - ``verdicts``: verdicts, second review, publishing.
 - ``tokens``: API tokens.
+- ``rollups``: the stats page's counts, recounted by a periodic task.
 """
 
 from claims.models import OPEN_STATUSES
@@ -32,6 +33,10 @@ from claims.services.queue import (
     claim_lease_renew,
     claim_lease_take,
     claim_release,
+)
+from claims.services.rollups import (
+    STATS_ROLLUP_TASK_NAME,
+    stats_rollup_refresh,
 )
 from claims.services.splitting import (
     SPLIT_TASK_NAME,
@@ -76,6 +81,8 @@ from claims.services.verdicts import (
 )
 
 __all__ = [
+    "STATS_ROLLUP_TASK_NAME",
+    "stats_rollup_refresh",
     "API_KEY_PREFIX",
     "API_TOKEN_TOUCH_SECONDS",
     "ARTICLE_EDITABLE_FIELDS",
