@@ -144,6 +144,12 @@ class Claim(models.Model):
                 name="claim_queue_open_newest",
                 condition=QUEUE_DEFAULT_Q,
             ),
+            # My work: the open claims one reviewer holds, soonest lease end first.
+            models.Index(
+                fields=["assignee", "lease_expires_at", "id"],
+                name="claim_held",
+                condition=Q(status__in=["new", "in_review"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -71,9 +71,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         assignees=[(u.pk, u.get_username()) for u in selectors.reviewer_list()],
     )
     filters = _queue_filters(form.values(), user=request.user)
-    page = selectors.BoundedPaginator(
+    paginator = selectors.BoundedPaginator(
         selectors.claim_queue(filters=filters), settings.FACTCHECK_QUEUE_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    )
+    paginator.cap = selectors.queue_count_cap(filters)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

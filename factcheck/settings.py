@@ -283,7 +283,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 500)
+# The stats page and the queue's status tabs read counts recounted this often (in a worker).
+FACTCHECK_STATS_ROLLUP_SECONDS = env_int("FACTCHECK_STATS_ROLLUP_SECONDS", 60, minimum=5)
 CELERY_BEAT_SCHEDULE = {
+    "stats-rollup": {
+        # claims.services.STATS_ROLLUP_TASK_NAME, spelled out as above.
+        "task": "workers.stats_rollup_refresh",
+        "schedule": timedelta(seconds=FACTCHECK_STATS_ROLLUP_SECONDS),
+        "options": {"expires": FACTCHECK_STATS_ROLLUP_SECONDS},
+    },
     "sweep-articles": {
         # claims.services.SWEEP_TASK_NAME, spelled out: settings load before any app.
         "task": "workers.sweep_articles",
@@ -315,7 +323,7 @@ FACTCHECK_API_THROTTLE_RATES = {
 FACTCHECK_API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 FACTCHECK_API_MAX_PAGE_SIZE = env_int("FACTCHECK_API_MAX_PAGE_SIZE", 500, minimum=1)
 # Verdicts read per query while an export streams: memory use stays at about this many rows.
-FACTCHECK_API_EXPORT_CHUNK_SIZE = env_int("FACTCHECK_API_EXPORT_CHUNK_SIZE", 500, minimum=1)
+FACTCHECK_API_EXPORT_CHUNK_SIZE = env_int("FACTCHECK_API_EXPORT_CHUNK_SIZE", 2000, minimum=1)
 # A request body over this many bytes is refused with a JSON 413 before it is read.
 FACTCHECK_API_MAX_BODY_BYTES = env_int(
     "FACTCHECK_API_MAX_BODY_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE, minimum=1024

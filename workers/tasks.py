@@ -12,10 +12,12 @@ from django.db import InterfaceError, OperationalError
 
 from claims.services import (
     SPLIT_TASK_NAME,
+    STATS_ROLLUP_TASK_NAME,
     SWEEP_TASK_NAME,
     article_extract_claims,
     article_mark_failed,
     articles_sweep,
+    stats_rollup_refresh,
 )
 from workers.broker import prune_delivered_messages
 
@@ -99,3 +101,9 @@ def sweep_articles() -> dict[str, int]:
             result.requeued, result.given_up, pruned,
         )  # fmt: skip
     return {"requeued": len(result.requeued), "given_up": len(result.given_up), "pruned": pruned}
+
+
+@shared_task(name=STATS_ROLLUP_TASK_NAME, ignore_result=True)
+def refresh_stats_rollup() -> None:
+    """Recount the stats page's rollups (claims by status, verdicts per day). Idempotent."""
+    stats_rollup_refresh()

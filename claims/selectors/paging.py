@@ -47,7 +47,7 @@ class BoundedPaginator(Paginator):
 
     @property
     def count_label(self) -> str:
-        """"1,234", or "10,000+" past the cap."""
+        """ "1,234", or "10,000+" past the cap."""
         return f"{self.cap:,}+" if self.count_capped else f"{self.count:,}"
 
     def validate_number(self, number: Any) -> int:
