@@ -283,6 +283,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 500)
+# Scaling out: a queue of its own for splitting articles (CPU-heavy, spaCy), so the sweep and the
+# stats rollup never wait behind a backlog of splits. Empty: every task on Celery's default queue.
+# When set, run workers with `-Q <name>` for splitting and at least one with `-Q celery`.
+FACTCHECK_SPLIT_QUEUE = env_str("FACTCHECK_SPLIT_QUEUE", "")
+CELERY_TASK_ROUTES = (
+    # claims.services.SPLIT_TASK_NAME, spelled out: settings load before any app.
+    {"workers.split_article": {"queue": FACTCHECK_SPLIT_QUEUE}} if FACTCHECK_SPLIT_QUEUE else {}
+)
 # The stats page and the queue's status tabs read counts recounted this often (in a worker).
 FACTCHECK_STATS_ROLLUP_SECONDS = env_int("FACTCHECK_STATS_ROLLUP_SECONDS", 60, minimum=5)
 CELERY_BEAT_SCHEDULE = {

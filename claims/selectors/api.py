@@ -170,13 +170,14 @@ def _export_verdict(row: tuple[Any, ...]) -> ExportVerdict:
     )  # fmt: skip
 
 
-def verdict_export_iter(*, filters: VerdictApiFilters, chunk_size: int) -> Iterator[ExportVerdict]:
+def verdict_export_iter(*, filters: VerdictApiFilters, chunk_size: int) -> Iterator[Any]:
     """Published verdicts matching ``filters``, oldest first, read ``chunk_size`` rows at a time.
 
     Keyset pagination on the primary key: memory stays flat whatever the row count, no cursor is
     held open while a slow client downloads, and each verdict comes at most once even while
     verdicts are added (new ones have higher ids and come at the end). Rows are read as tuples
-    (one join, no model instances) and handed out as plain objects with a Verdict's attributes."""
+    (one join, no model instances) and handed out as ExportVerdict objects, which have the
+    attributes of a Verdict with its claim and article that the export rows read."""
     qs = (
         verdict_api_list(filters=replace(filters, published_only=True))
         .order_by("id")

@@ -2,7 +2,7 @@
 ("10,000+") instead of an exact COUNT(*) over a million rows on every load, and pages read as
 ids first (an index-only scan when an index matches the ordering) and then only those rows."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
@@ -37,9 +37,13 @@ class BoundedPaginator(Paginator):
 
     cap = COUNT_CAP
 
+    @property
+    def queryset(self) -> QuerySet[Any]:
+        return cast(QuerySet[Any], self.object_list)
+
     @cached_property
     def count(self) -> int:
-        return queryset_count_bounded(queryset=self.object_list, cap=self.cap)
+        return queryset_count_bounded(queryset=self.queryset, cap=self.cap)
 
     @property
     def count_capped(self) -> bool:
@@ -65,12 +69,10 @@ class BoundedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         # The ids of this page and one more row: whether a next page exists, without a count.
-        ids = list(
-            self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1]
-        )
+        ids = list(self.queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1])
         more = len(ids) > self.per_page
         ids = ids[: self.per_page]
-        rows = self.object_list.order_by().in_bulk(ids) if ids else {}
+        rows = self.queryset.order_by().in_bulk(ids) if ids else {}
         return BoundedPage([rows[i] for i in ids], number, self, more=more)
 
     def get_page(self, number: Any) -> BoundedPage:
