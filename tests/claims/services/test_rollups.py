@@ -1,11 +1,13 @@
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from claims import selectors, services
 from claims.models import Claim, ClaimCount, Rating, Verdict, VerdictDayCount
-from tests.factories import ClaimFactory, ReviewerFactory, VerdictFactory
+from tests.factories import ClaimFactory, EditorFactory, ReviewerFactory, VerdictFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,18 @@ def test_the_queue_status_tabs_read_the_rollup_once_it_ran():
     counts = selectors.claim_status_counts(filters=selectors.QueueFilters())
 
     assert counts["new"] == 3
+
+
+def test_the_stats_rollup_command_recounts_and_says_how_many_claims_are_open():
+    ClaimFactory.create_batch(2)
+    out = StringIO()
+    call_command("stats_rollup", "--full", stdout=out)
+    assert "2 open claims" in out.getvalue()
+    assert selectors.dashboard_stats() is not None
+
+
+def test_the_stats_page_counts_once_itself_before_the_first_rollup(client):
+    ClaimFactory()
+    client.force_login(EditorFactory())
+    response = client.get("/stats/")
+    assert response.status_code == 200 and response.context["stats"].open_claims == 1
