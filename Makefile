@@ -22,6 +22,7 @@ run: install
 	$(BIN)/python manage.py demo_setup
 	$(BIN)/python -m factcheck.devstack
 
+## make bench [ARGS=--quick]: every benchmark, one table, JSON in bench/results/ (see README, Performance).
 ## make test: install and run the whole suite (integration tests start their own worker).
 # Test runs keep their SQLite files and embedded broker apart from `make run`'s.
 test: install
@@ -34,7 +35,7 @@ lint: install
 	$(BIN)/lint-imports
 
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(ARGS)
 
 clean:
 	rm -rf var/test .pytest_cache

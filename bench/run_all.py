@@ -1,15 +1,33 @@
-"""``make bench``: every benchmark, one after the other, each printing its own figures.
+"""``make bench``: every benchmark, one after the other, then one table of the figures.
 
-The figures in the README come from this command on the 2-core, 24 GiB reference machine."""
+    python bench/run_all.py [--quick] [--only NAME]
 
+Each benchmark prints its own figures as it runs; at the end this prints the reviewer-pages table
+(from ``bench/results/reviewer_pages[-quick].json``) and how each benchmark ended, and writes
+``bench/results/run_all[-quick].json``. PostgreSQL and Redis on loopback are all it needs: the
+benchmarks create and fill their own databases (``factcheck_bench``, ``factcheck_load``;
+``factcheck_bench_quick`` with ``--quick``) and never touch the one DATABASE_URL names.
+
+``--quick`` is the smoke size CI runs after the tests (a few minutes): 20,000 claims, a few
+repeats, no load test and no extraction evaluation (those need the spaCy model and the shared
+data sets). No timing is asserted anywhere: a benchmark fails only when it cannot run.
+
+The figures in the README come from the full run on the 2-core reference machine.
+"""
+
+import argparse
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
 SHARED = Path(os.environ.get("FACTCHECK_SHARED_DATA", REPO.parent / "shared" / "data"))
 PYTHON = sys.executable
+QUICK_BENCH_URL = "postgres://postgres@127.0.0.1:5432/factcheck_bench_quick"
 
 
 def extraction() -> list[str]:
@@ -22,29 +40,96 @@ def extraction() -> list[str]:
     ]  # fmt: skip
 
 
-def main() -> int:
+def benches(quick: bool) -> list[tuple[str, list[str], dict[str, str]]]:
+    """(name, command, extra environment)"""
     dev = SHARED / "checkworthiness" / "ct24_task1_en_dev.jsonl"
-    benches: list[tuple[str, list[str]]] = [
-        ("extraction quality and speed", extraction()),
-        ("check-worthiness scoring speed", [PYTHON, "bench/checkworthiness_speed.py", str(dev)]),
-        ("agreement figures for the stats page", [PYTHON, "bench/agreement_speed.py"]),
+    if quick:
+        small = {"BENCH_DATABASE_URL": QUICK_BENCH_URL}
+        found = [
+            ("reviewer pages, API lists and exports (20,000 claims)",
+             [PYTHON, "bench/reviewer_pages.py", "--quick"], small),
+            ("admin changelist (20,000 claims)",
+             [PYTHON, "bench/admin_changelist.py", "--claims", "20000", "--repeats", "2"], small),
+        ]  # fmt: skip
+        if dev.exists():
+            found.append(
+                (
+                    "check-worthiness scoring speed",
+                    [PYTHON, "bench/checkworthiness_speed.py", str(dev), "--repeats", "1"],
+                    {},
+                )
+            )
+        return found
+    return [
+        ("extraction quality and speed", extraction(), {}),
+        (
+            "check-worthiness scoring speed",
+            [PYTHON, "bench/checkworthiness_speed.py", str(dev)],
+            {},
+        ),
+        (
+            "reviewer pages, API lists and exports at 1,000,000 claims (PostgreSQL)",
+            [PYTHON, "bench/reviewer_pages.py"],
+            {},
+        ),
+        ("agreement figures for the stats page", [PYTHON, "bench/agreement_speed.py"], {}),
         (
             "admin changelist at 1,000,000 claims (PostgreSQL)",
             [PYTHON, "bench/admin_changelist.py"],
+            {},
         ),
         (
             "50 reviewers for 60 s: gunicorn, PostgreSQL, Redis, 2 workers",
             [PYTHON, "bench/load_test.py"],
+            {},
         ),
     ]
-    failed = 0
-    for name, command in benches:
+
+
+def table(quick: bool) -> None:
+    path = RESULTS / ("reviewer_pages-quick.json" if quick else "reviewer_pages.json")
+    if not path.exists():
+        return
+    data = json.loads(path.read_text())
+    print(f"\n== Reviewer pages at {data['claims']:,} claims, {data['verdicts']:,} verdicts "
+          f"({data['repeats']} requests each, {data['measured_at']})")  # fmt: skip
+    print(f"{'page':52} {'p50':>9} {'p95':>9} {'queries':>7}   target")
+    for row in data["results"]:
+        if "rows_per_s" in row:
+            figure = f"{row['rows_per_s']:>9,} rows/s ({row['rows_per_cpu_s']:,} per CPU s), +{row['rss_growth_mb']} MB"
+            print(f"{row['name']:52} {figure:29}   {row['target']}")
+        else:
+            print(
+                f"{row['name']:52} {row['p50_ms']:7.1f}ms {row['p95_ms']:7.1f}ms "
+                f"{row['queries']:7d}   {row['target']}"
+            )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke size, as CI runs it")
+    parser.add_argument("--only", default="", help="run only the benchmarks whose name has this")
+    args = parser.parse_args()
+    outcomes = []
+    for name, command, env in benches(args.quick):
+        if args.only not in name:
+            continue
         print(f"\n== {name}\n$ {' '.join(command)}", flush=True)
-        result = subprocess.run(command, cwd=REPO)
+        started = time.perf_counter()
+        result = subprocess.run(command, cwd=REPO, env={**os.environ, **env})
+        seconds = round(time.perf_counter() - started, 1)
+        outcomes.append({"name": name, "exit_code": result.returncode, "seconds": seconds})
         if result.returncode:
             print(f"{name} failed with exit code {result.returncode}")
-            failed += 1
-    return 1 if failed else 0
+    table(args.quick)
+    print("\n== Benchmarks")
+    for outcome in outcomes:
+        state = "ok" if outcome["exit_code"] == 0 else f"FAILED ({outcome['exit_code']})"
+        print(f"{outcome['name']:72} {state:12} {outcome['seconds']:8.1f} s")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / ("run_all-quick.json" if args.quick else "run_all.json")
+    out.write_text(json.dumps({"quick": args.quick, "benchmarks": outcomes}, indent=2) + "\n")
+    return 1 if any(o["exit_code"] for o in outcomes) else 0
 
 
 if __name__ == "__main__":

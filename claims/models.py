@@ -55,6 +55,8 @@ class Article(models.Model):
             # The sweep looks for articles stuck in a status since before a cut-off.
             models.Index(fields=["status", "status_changed_at"], name="article_status_changed"),
             models.Index(fields=["-created_at"], name="article_created"),
+            # The queue's outlet filter lists distinct outlets by skipping through this index.
+            models.Index(fields=["source"], name="article_source"),
         ]
 
     def __str__(self) -> str:
@@ -63,6 +65,11 @@ class Article(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in (self.Status.SPLIT, self.Status.FAILED)
+
+
+# The queue's default view: open claims of a checkable kind (selectors.claim_queue filters the same
+# way, so PostgreSQL can use the partial indexes below). Literal values: Claim is not defined yet.
+QUEUE_DEFAULT_Q = Q(status__in=["new", "in_review"]) & ~Q(kind__in=["not_checkable"])
 
 
 class Claim(models.Model):
@@ -130,6 +137,24 @@ class Claim(models.Model):
             models.Index(fields=["status", "-priority", "-score", "id"], name="claim_queue"),
             models.Index(fields=["assignee", "lease_expires_at"], name="claim_lease"),
             models.Index(fields=["-created_at"], name="claim_created"),
+            # The queue's two orderings over open, checkable claims (its default view): a page is
+            # an index-only scan of ids, however deep, and its count stops at the cap early.
+            models.Index(
+                fields=["-priority", "-score", "id"],
+                name="claim_queue_open",
+                condition=QUEUE_DEFAULT_Q,
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="claim_queue_open_newest",
+                condition=QUEUE_DEFAULT_Q,
+            ),
+            # My work: the open claims one reviewer holds, soonest lease end first.
+            models.Index(
+                fields=["assignee", "lease_expires_at", "id"],
+                name="claim_held",
+                condition=Q(status__in=["new", "in_review"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,6 +237,11 @@ class Verdict(models.Model):
         indexes = [
             models.Index(fields=["-updated_at", "-id"], name="verdict_updated"),
             models.Index(fields=["rating"], name="verdict_rating"),
+            # My work: one reviewer's verdicts, or everyone's, newest first.
+            models.Index(
+                fields=["reviewer", "-created_at", "-id"], name="verdict_reviewer_created"
+            ),
+            models.Index(fields=["-created_at", "-id"], name="verdict_created"),
         ]
 
     def __str__(self) -> str:
@@ -358,6 +388,62 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.user_id})"
+
+
+# --- Rollups for the stats page (rebuilt by services.stats_rollup_refresh; never edited by hand) ---
+
+
+class ClaimCount(models.Model):
+    """Claims per status and kind at the last rollup: the stats page and the queue's status tabs
+    read these few rows instead of counting a million claims on every load."""
+
+    status = models.CharField(max_length=16, choices=Claim.Status.choices)
+    kind = models.CharField(max_length=16, choices=Claim.Kind.choices)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["status", "kind"], name="claimcount_status_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status}/{self.kind}: {self.n}"
+
+
+class VerdictDayCount(models.Model):
+    """Verdicts given per day (in TIME_ZONE), reviewer and rating, and whether still current."""
+
+    day = models.DateField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    rating = models.CharField(max_length=16, choices=Rating.choices)
+    is_current = models.BooleanField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "reviewer", "rating", "is_current"], name="verdictdaycount_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.reviewer_id} {self.rating}: {self.n}"
+
+
+class StatsRollup(models.Model):
+    """The one row saying when the rollup last ran, with what is relative to that moment."""
+
+    refreshed_at = models.DateTimeField()
+    # Verdicts changed at or after this were not yet counted; the next run recounts their days.
+    verdicts_counted_until = models.DateTimeField()
+    queue_age = models.JSONField(default=list)
+    open_claims = models.PositiveIntegerField(default=0)
+    oldest_open = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"stats as of {self.refreshed_at:%Y-%m-%d %H:%M}"
 
 
 # Webhook endpoints, their events and deliveries live in their own module, registered here.

@@ -74,9 +74,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = _queue_filters(form.values(), user=request.user)
     if filters.q and len(filters.q.split()) > selectors.MAX_SEARCH_WORDS:
         messages.info(request, selectors.SEARCH_WORDS_CAPPED)
-    page = Paginator(
+    paginator = selectors.BoundedPaginator(
         selectors.claim_queue(filters=filters), settings.FACTCHECK_QUEUE_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    )
+    paginator.cap = selectors.queue_count_cap(filters)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -389,7 +391,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         user = None
     elif editor and id_from_text(who) is not None:
         user = selectors.reviewer_list().filter(pk=id_from_text(who)).first() or request.user
-    page = Paginator(selectors.verdict_list(reviewer=user), 50).get_page(request.GET.get("page"))
+    page = selectors.BoundedPaginator(selectors.verdict_list(reviewer=user), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "claims/my_work.html",
@@ -407,10 +411,13 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @_requires("claims.view_auditevent")
 def stats(request: HttpRequest) -> HttpResponse:
+    stats = selectors.dashboard_stats()
+    if stats is None:
+        # Before the periodic rollup first ran (a new install): count once now.
+        services.stats_rollup_refresh()
+        stats = selectors.dashboard_stats()
     return render(
-        request,
-        "claims/stats.html",
-        {"stats": selectors.dashboard_stats(), "agreement": selectors.agreement_report()},
+        request, "claims/stats.html", {"stats": stats, "agreement": selectors.agreement_report()}
     )
 
 

@@ -303,7 +303,23 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 500)
+# Scaling out: a queue of its own for splitting articles (CPU-heavy, spaCy), so the sweep and the
+# stats rollup never wait behind a backlog of splits. Empty: every task on Celery's default queue.
+# When set, run workers with `-Q <name>` for splitting and at least one with `-Q celery`.
+FACTCHECK_SPLIT_QUEUE = env_str("FACTCHECK_SPLIT_QUEUE", "")
+CELERY_TASK_ROUTES = (
+    # claims.services.SPLIT_TASK_NAME, spelled out: settings load before any app.
+    {"workers.split_article": {"queue": FACTCHECK_SPLIT_QUEUE}} if FACTCHECK_SPLIT_QUEUE else {}
+)
+# The stats page and the queue's status tabs read counts recounted this often (in a worker).
+FACTCHECK_STATS_ROLLUP_SECONDS = env_int("FACTCHECK_STATS_ROLLUP_SECONDS", 60, minimum=5)
 CELERY_BEAT_SCHEDULE = {
+    "stats-rollup": {
+        # claims.services.STATS_ROLLUP_TASK_NAME, spelled out as above.
+        "task": "workers.stats_rollup_refresh",
+        "schedule": timedelta(seconds=FACTCHECK_STATS_ROLLUP_SECONDS),
+        "options": {"expires": FACTCHECK_STATS_ROLLUP_SECONDS},
+    },
     "sweep-articles": {
         # claims.services.SWEEP_TASK_NAME, spelled out: settings load before any app.
         "task": "workers.sweep_articles",
@@ -345,7 +361,7 @@ FACTCHECK_API_MAX_TOKENS_PER_USER = env_int("FACTCHECK_API_MAX_TOKENS_PER_USER",
 FACTCHECK_API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 FACTCHECK_API_MAX_PAGE_SIZE = env_int("FACTCHECK_API_MAX_PAGE_SIZE", 500, minimum=1)
 # Verdicts read per query while an export streams: memory use stays at about this many rows.
-FACTCHECK_API_EXPORT_CHUNK_SIZE = env_int("FACTCHECK_API_EXPORT_CHUNK_SIZE", 500, minimum=1)
+FACTCHECK_API_EXPORT_CHUNK_SIZE = env_int("FACTCHECK_API_EXPORT_CHUNK_SIZE", 2000, minimum=1)
 # A request body over this many bytes is refused with a JSON 413 before it is read.
 FACTCHECK_API_MAX_BODY_BYTES = env_int(
     "FACTCHECK_API_MAX_BODY_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE, minimum=1024

@@ -12,12 +12,14 @@ from django.db import InterfaceError, OperationalError
 
 from claims.services import (
     SPLIT_TASK_NAME,
+    STATS_ROLLUP_TASK_NAME,
     SWEEP_TASK_NAME,
     WEBHOOK_SWEEP_TASK_NAME,
     WEBHOOK_TASK_NAME,
     article_extract_claims,
     article_mark_failed,
     articles_sweep,
+    stats_rollup_refresh,
     webhook_deliveries_sweep,
     webhook_delivery_attempt,
 )
@@ -129,3 +131,9 @@ def deliver_webhook(self: Task, delivery_id: int) -> dict[str, Any]:
 def sweep_webhooks() -> dict[str, int]:
     """Queue again the webhook deliveries whose message was lost. Idempotent."""
     return {"requeued": len(webhook_deliveries_sweep())}
+
+
+@shared_task(name=STATS_ROLLUP_TASK_NAME, ignore_result=True)
+def refresh_stats_rollup() -> None:
+    """Recount the stats page's rollups (claims by status, verdicts per day). Idempotent."""
+    stats_rollup_refresh()

@@ -177,6 +177,18 @@ def claimreview_feed_stream(
     yield "\n]}\n"
 
 
+def _batched(lines: Iterator[str], size: int) -> Iterator[str]:
+    """Lines joined ``size`` at a time: the server writes one block per batch, not per row."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == size:
+            yield "".join(batch)
+            batch.clear()
+    if batch:
+        yield "".join(batch)
+
+
 # --- Views ------------------------------------------------------------------------------------
 
 
@@ -227,7 +239,11 @@ class BaseExportApi(BaseApi):
             chunk_size=settings.FACTCHECK_API_EXPORT_CHUNK_SIZE,
         )
         response = StreamingHttpResponse(
-            self.rows(verdicts, Publisher.from_settings()),
+            # A block never waits on a second read of the database: at most one chunk of rows.
+            _batched(
+                self.rows(verdicts, Publisher.from_settings()),
+                min(256, settings.FACTCHECK_API_EXPORT_CHUNK_SIZE),
+            ),
             content_type=self.content_type,
         )
         response["Content-Disposition"] = f'attachment; filename="{self.filename}"'

@@ -1,7 +1,8 @@
 """Reads that are more than a one-liner. One module per audience; callers import from here:
 
 - ``dashboard``: the reviewers' pages (queue, a claim in context, articles, my work, reviews).
-- ``stats``: the stats page.
+- ``stats``: the stats page, from the rollups.
+- ``paging``: bounded counts and id-first pages for the reviewers' lists.
 - ``api``: the REST API's filters and the streamed export.
 - ``admin``: the admin at scale (cheap counts, ids of a selection, search, CSV).
 - ``corrections``: a claim's published ratings over time; ``webhooks``: endpoints, deliveries.
@@ -61,16 +62,30 @@ from claims.selectors.dashboard import (
     claim_status_counts,
     claim_verdict_history,
     claims_held,
+    queue_count_cap,
     reviewer_list,
     verdict_list,
     verdicts_awaiting_review,
     verdicts_disputed,
 )
-from claims.selectors.stats import QUEUE_AGE_BUCKETS, Bar, DashboardStats, dashboard_stats
+from claims.selectors.paging import (
+    COUNT_CAP,
+    BoundedPage,
+    BoundedPaginator,
+    queryset_count_bounded,
+)
+from claims.selectors.stats import (
+    QUEUE_AGE_BUCKETS,
+    Bar,
+    DashboardStats,
+    claim_status_counts_rollup,
+    dashboard_stats,
+)
 from claims.selectors.webhooks import webhook_delivery_list, webhook_endpoint_list
 
 __all__ = [
     "ASSIGNEE_NOBODY",
+    "COUNT_CAP",
     "COUNT_TIMEOUT_MS",
     "EXACT_COUNT_BELOW",
     "HIDDEN_BY_DEFAULT_KINDS",
@@ -82,6 +97,8 @@ __all__ = [
     "SEARCH_WORDS_CAPPED",
     "ArticleApiFilters",
     "Bar",
+    "BoundedPage",
+    "BoundedPaginator",
     "ClaimApiFilters",
     "DashboardStats",
     "QueueFilters",
@@ -106,11 +123,14 @@ __all__ = [
     "claim_neighbours",
     "claim_queue",
     "claim_rating_history",
+    "queue_count_cap",
     "claim_status_counts",
+    "claim_status_counts_rollup",
     "claim_verdict_history",
     "claims_held",
     "claims_with_verdict",
     "dashboard_stats",
+    "queryset_count_bounded",
     "queryset_count_fast",
     "queryset_date_range",
     "queryset_ids",

@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from claims.models import (
     OPEN_STATUSES,
@@ -23,9 +24,15 @@ from claims.selectors.common import (
     MAX_SEARCH_WORDS,
     articles_with_claim_count,
 )
+from claims.selectors.paging import COUNT_CAP
+from claims.selectors.stats import claim_status_counts_rollup
 
 # The queue's assignee filter value for unassigned claims (user ids start at 1).
 ASSIGNEE_NOBODY = 0
+# A text search counts its matches up to here ("1,000+"), not COUNT_CAP.
+SEARCH_COUNT_CAP = 1000
+# The source filter lists at most this many outlets.
+MAX_SOURCES = 200
 
 
 @dataclass(frozen=True)
@@ -95,25 +102,59 @@ def claim_queue(*, filters: QueueFilters) -> QuerySet[Claim]:
     return qs.order_by("-priority", "-score", "id")
 
 
-def claim_status_counts(*, filters: QueueFilters | None = None) -> dict[str, int]:
+def _queue_default_only(filters: QueueFilters) -> bool:
+    """The filters pick nothing but the kinds shown by default: counts can come from the rollup."""
+    return filters == QueueFilters(
+        status=filters.status, order=filters.order, show_hidden=filters.show_hidden
+    )
+
+
+def claim_status_counts(*, filters: QueueFilters | None = None) -> dict[str, int | None]:
     """Claims per status (every status, zero included): all claims, or those the queue's other
-    filters let through."""
+    filters let through. Unfiltered, from the stats rollup (as of its last run); filtered, exact
+    when at most COUNT_CAP claims match, otherwise None per status (too many to count per load)."""
+    if filters is None or _queue_default_only(filters):
+        hidden = () if filters is None or filters.show_hidden else HIDDEN_BY_DEFAULT_KINDS
+        from_rollup = claim_status_counts_rollup(kinds_hidden=tuple(hidden))
+        if from_rollup is not None:
+            return dict(from_rollup)
     qs = Claim.objects.all() if filters is None else _queue_base(filters)
-    rows = qs.values("status").annotate(n=Count("id")).order_by()
-    counts = {status: 0 for status in Claim.Status.values}
-    counts.update({row["status"]: row["n"] for row in rows})
+    cap = queue_count_cap(filters) if filters else COUNT_CAP
+    # The statuses of at most cap + 1 matching claims, counted: exact below the cap.
+    sample, params = qs.order_by().values("status")[: cap + 1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT s.status, COUNT(*) FROM ({sample}) s GROUP BY s.status", params)
+        rows = dict(cursor.fetchall())
+    if sum(rows.values()) > cap:
+        return {status: None for status in Claim.Status.values}
+    counts: dict[str, int | None] = {status: 0 for status in Claim.Status.values}
+    counts.update(rows)
     return counts
 
 
+def queue_count_cap(filters: QueueFilters) -> int:
+    """Where the queue's counts stop: sooner for a text search, whose matches are found by
+    reading claims one by one (a common word is in one claim in ten)."""
+    return SEARCH_COUNT_CAP if filters.q else COUNT_CAP
+
+
 def article_sources() -> list[str]:
-    """Outlets that have articles, for the queue's source filter."""
-    return list(
-        # order_by: the model's default ordering would make DISTINCT per (source, created_at).
-        Article.objects.exclude(source="")
-        .order_by("source")
-        .values_list("source", flat=True)
-        .distinct()[:200]
-    )
+    """Outlets that have articles, for the queue's source filter: one index probe per outlet
+    (a recursive "skip scan" of the article_source index), not a scan of every article."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE outlet(source) AS (
+                SELECT MIN(source) FROM {Article._meta.db_table} WHERE source > ''
+                UNION ALL
+                SELECT (SELECT MIN(source) FROM {Article._meta.db_table} WHERE source > outlet.source)
+                FROM outlet WHERE outlet.source IS NOT NULL
+            )
+            SELECT source FROM outlet WHERE source IS NOT NULL LIMIT %s
+            """,  # noqa: S608 - the table name is the model's, not input
+            [MAX_SOURCES],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def reviewer_list() -> QuerySet[Any]:
@@ -225,7 +266,7 @@ def claims_held(*, user: Any | None) -> QuerySet[Claim]:
     qs = Claim.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=False)
     if user is not None:
         qs = qs.filter(assignee=user)
-    return qs.select_related("article", "assignee").order_by("lease_expires_at", "id")
+    return qs.select_related("article", "assignee").order_by("lease_expires_at", "id")  # claim_held
 
 
 def verdict_list(*, reviewer: Any | None) -> QuerySet[Verdict]:

@@ -1,15 +1,14 @@
-"""The stats page: claims by status, verdicts by rating, day and reviewer, and the queue's age."""
+"""The stats page, read from the rollups (services.stats_rollup_refresh): claims by status,
+verdicts by rating, day and reviewer, and the queue's age, as of the last rollup."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db.models import Sum
 from django.utils import timezone
 
-from claims.models import OPEN_STATUSES, Claim, Rating, Verdict
-from claims.selectors.common import HIDDEN_BY_DEFAULT_KINDS
-from claims.selectors.dashboard import claim_status_counts
+from claims.models import Claim, ClaimCount, Rating, StatsRollup, VerdictDayCount
+from claims.services.rollups import QUEUE_AGE_BUCKETS
 
 
 @dataclass(frozen=True)
@@ -28,65 +27,59 @@ class DashboardStats:
     queue_age: list[Bar]
     open_claims: int
     oldest_open: datetime | None
+    refreshed_at: datetime
 
 
-QUEUE_AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
-    ("under 1 hour", timedelta(hours=1)),
-    ("1–24 hours", timedelta(days=1)),
-    ("1–7 days", timedelta(days=7)),
-    ("1–4 weeks", timedelta(days=28)),
-    ("older", None),
-)
+def claim_status_counts_rollup(*, kinds_hidden: tuple[str, ...] = ()) -> dict[str, int] | None:
+    """Claims per status at the last rollup, leaving out ``kinds_hidden``; None before the first."""
+    if not StatsRollup.objects.exists():
+        return None
+    counts = {status: 0 for status in Claim.Status.values}
+    rows = (
+        ClaimCount.objects.exclude(kind__in=kinds_hidden).values_list("status").annotate(n=Sum("n"))
+    )
+    counts.update({status: int(n) for status, n in rows.order_by()})
+    return counts
 
 
-def dashboard_stats(*, now: datetime | None = None, days: int = 14) -> DashboardStats:
-    """Counts for the stats page: a handful of grouped queries, no per-row work in Python
-    beyond bucketing open claims' ages."""
-    now = now or timezone.now()
-    status_counts = claim_status_counts()
+def dashboard_stats(*, now: datetime | None = None, days: int = 14) -> DashboardStats | None:
+    """Counts for the stats page from the rollups (a few small queries); None before the first
+    rollup ran."""
+    rollup = StatsRollup.objects.order_by("pk").first()
+    status_counts = claim_status_counts_rollup()
+    if rollup is None or status_counts is None:
+        return None
     by_status = [
         Bar(label, status_counts[value], f"status-{value}") for value, label in Claim.Status.choices
     ]
 
-    current = Verdict.objects.filter(is_current=True)
-    rating_rows = dict(current.values_list("rating").annotate(n=Count("id")).order_by())
+    verdict_days = VerdictDayCount.objects.all()
+    rating_rows = dict(
+        verdict_days.filter(is_current=True).values_list("rating").annotate(n=Sum("n")).order_by()
+    )
     by_rating = [
-        Bar(label, rating_rows.get(value, 0), f"rating-{value}") for value, label in Rating.choices
+        Bar(label, int(rating_rows.get(value, 0)), f"rating-{value}")
+        for value, label in Rating.choices
     ]
 
-    today = timezone.localdate(now)
+    today = timezone.localdate(now or timezone.now())
     first_day = today - timedelta(days=days - 1)
-    day_rows = dict(
-        Verdict.objects.filter(created_at__date__gte=first_day)
-        .annotate(day=TruncDate("created_at"))
-        .values_list("day")
-        .annotate(n=Count("id"))
-        .order_by()
+    day_rows: dict[date, int] = dict(
+        verdict_days.filter(day__gte=first_day).values_list("day").annotate(n=Sum("n")).order_by()
     )
     per_day = [
-        Bar(f"{d:%b %d}", day_rows.get(d, 0))
+        Bar(f"{d:%b %d}", int(day_rows.get(d, 0)))
         for d in (first_day + timedelta(days=i) for i in range(days))
     ]
 
     reviewer_rows = (
-        Verdict.objects.values_list("reviewer__username")
-        .annotate(n=Count("id"))
+        verdict_days.values_list("reviewer__username")
+        .annotate(n=Sum("n"))
         .order_by("-n", "reviewer__username")[:20]
     )
-    per_reviewer = [Bar(name, n) for name, n in reviewer_rows]
+    per_reviewer = [Bar(name, int(n)) for name, n in reviewer_rows]
 
-    open_created = list(
-        Claim.objects.filter(status__in=OPEN_STATUSES)
-        .exclude(kind__in=HIDDEN_BY_DEFAULT_KINDS)
-        .values_list("created_at", flat=True)
-    )
-    ages = [0] * len(QUEUE_AGE_BUCKETS)
-    for created in open_created:
-        age = now - created
-        for i, (_, limit) in enumerate(QUEUE_AGE_BUCKETS):
-            if limit is None or age < limit:
-                ages[i] += 1
-                break
+    ages = list(rollup.queue_age) or [0] * len(QUEUE_AGE_BUCKETS)
     queue_age = [Bar(label, n) for (label, _), n in zip(QUEUE_AGE_BUCKETS, ages, strict=True)]
     return DashboardStats(
         claims_by_status=by_status,
@@ -94,6 +87,7 @@ def dashboard_stats(*, now: datetime | None = None, days: int = 14) -> Dashboard
         verdicts_per_day=per_day,
         verdicts_per_reviewer=per_reviewer,
         queue_age=queue_age,
-        open_claims=len(open_created),
-        oldest_open=min(open_created, default=None),
+        open_claims=rollup.open_claims,
+        oldest_open=rollup.oldest_open,
+        refreshed_at=rollup.refreshed_at,
     )

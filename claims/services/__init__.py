@@ -16,6 +16,7 @@ from this package:
 - ``events``: the webhook outbox (events recorded with each change); ``webhooks``: endpoints
   and deliveries; ``webhook_http``: signing and the one POST.
 - ``agreement``: the blind double-review sample; ``blind_review``: a blind second review.
+- ``rollups``: the stats page's counts, recounted by a periodic task.
 """
 
 from claims.models import OPEN_STATUSES
@@ -43,6 +44,10 @@ from claims.services.queue import (
     claim_lease_renew,
     claim_lease_take,
     claim_release,
+)
+from claims.services.rollups import (
+    STATS_ROLLUP_TASK_NAME,
+    stats_rollup_refresh,
 )
 from claims.services.splitting import (
     SPLIT_TASK_NAME,
@@ -103,6 +108,8 @@ from claims.services.webhooks import (
 )
 
 __all__ = [
+    "STATS_ROLLUP_TASK_NAME",
+    "stats_rollup_refresh",
     "API_KEY_PREFIX",
     "API_TOKEN_TOUCH_SECONDS",
     "ARTICLE_EDITABLE_FIELDS",

@@ -86,9 +86,15 @@ def test_the_ndjson_export_streams_every_published_verdict_exactly_once(partner,
     assert all('"claims_article"."body"' not in sql for sql in verdict_reads)
 
 
+def _lines(response):
+    """The streamed lines one by one, as the client receives them (rows come in blocks)."""
+    for block in response.streaming_content:
+        yield from block.decode().splitlines()
+
+
 def test_the_export_reads_lazily_as_the_client_downloads(partner, published_ids):
     response = partner.get("/api/v1/export/verdicts.ndjson")
-    stream = iter(response.streaming_content)
+    stream = _lines(response)
     with CaptureQueriesContext(connection) as queries:
         json.loads(next(stream))
     assert len([q for q in queries.captured_queries if "claims_verdict" in q["sql"]]) == 1
@@ -96,10 +102,10 @@ def test_the_export_reads_lazily_as_the_client_downloads(partner, published_ids)
 
 def test_verdicts_added_during_an_export_neither_repeat_nor_shift_rows(partner, published_ids):
     response = partner.get("/api/v1/export/verdicts.ndjson")
-    stream = iter(response.streaming_content)
+    stream = _lines(response)
     first = [json.loads(next(stream))["verdict_id"] for _ in range(250)]
     added = make_verdicts(3)
-    rest = [json.loads(chunk)["verdict_id"] for chunk in stream]
+    rest = [json.loads(line)["verdict_id"] for line in stream]
     assert first + rest == published_ids + added
 
 

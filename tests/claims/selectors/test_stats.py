@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from claims import selectors
+from claims import selectors, services
 from claims.models import Claim, Rating
 from tests.factories import ClaimFactory, ReviewerFactory, VerdictFactory
 
@@ -24,6 +24,7 @@ def test_stats_count_claims_verdicts_days_reviewers_and_queue_age():
     Claim.objects.filter(pk=stale.pk).update(created_at=now - timedelta(days=3))
     ClaimFactory(kind=Claim.Kind.NOT_CHECKABLE)  # not in the queue, so not in its age
 
+    services.stats_rollup_refresh(now=now)
     stats = selectors.dashboard_stats(now=now, days=7)
 
     # VerdictFactory leaves its claims' status alone, so they count as new and open.
@@ -43,3 +44,8 @@ def test_stats_count_claims_verdicts_days_reviewers_and_queue_age():
     assert stats.open_claims == 5 and ages["under 1 hour"] == 4
     assert stats.oldest_open == Claim.objects.get(pk=stale.pk).created_at
     assert stats.oldest_open < fresh.created_at
+
+
+def test_stats_are_none_until_the_first_rollup():
+    ClaimFactory()
+    assert selectors.dashboard_stats() is None
