@@ -23,7 +23,9 @@ ARTIFACT_FORMAT = "factcheck-checkworthiness-neural/1"
 DEFAULT_ARTIFACT_PATH = (
     Path(__file__).resolve().parent.parent / "artifacts" / "checkworthiness-neural"
 )
-DEFAULT_BATCH_SIZE = 32
+# Small batches of similar length run faster here than large ones: on one thread, int8 onnxruntime
+# scored devtest at about 190 sentences/s in batches of 4 against 100/s in batches of 32.
+DEFAULT_BATCH_SIZE = 4
 
 
 class HasText(Protocol):

@@ -8,6 +8,7 @@ Training only: the worker runs the ONNX export of it.
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import torch
 from safetensors.torch import load_file
@@ -15,16 +16,16 @@ from torch import nn
 
 
 class BertConfig:
-    def __init__(self, data: dict[str, object]) -> None:
-        self.vocab_size = int(data["vocab_size"])  # type: ignore[arg-type]
-        self.hidden_size = int(data["hidden_size"])  # type: ignore[arg-type]
-        self.num_layers = int(data["num_hidden_layers"])  # type: ignore[arg-type]
-        self.num_heads = int(data["num_attention_heads"])  # type: ignore[arg-type]
-        self.intermediate_size = int(data["intermediate_size"])  # type: ignore[arg-type]
-        self.max_positions = int(data["max_position_embeddings"])  # type: ignore[arg-type]
-        self.type_vocab_size = int(data["type_vocab_size"])  # type: ignore[arg-type]
-        self.eps = float(data["layer_norm_eps"])  # type: ignore[arg-type]
-        self.dropout = float(data["hidden_dropout_prob"])  # type: ignore[arg-type]
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.vocab_size = int(data["vocab_size"])
+        self.hidden_size = int(data["hidden_size"])
+        self.num_layers = int(data["num_hidden_layers"])
+        self.num_heads = int(data["num_attention_heads"])
+        self.intermediate_size = int(data["intermediate_size"])
+        self.max_positions = int(data["max_position_embeddings"])
+        self.type_vocab_size = int(data["type_vocab_size"])
+        self.eps = float(data["layer_norm_eps"])
+        self.dropout = float(data["hidden_dropout_prob"])
         if data.get("hidden_act", "gelu") != "gelu":
             raise ValueError(f"unsupported activation {data.get('hidden_act')!r}")
         if data.get("position_embedding_type", "absolute") != "absolute":
@@ -73,19 +74,41 @@ class SelfAttention(nn.Module):
         return out.reshape(x.shape)
 
 
-class Layer(nn.Module):
+class AttentionOutput(nn.Module):
     def __init__(self, c: BertConfig) -> None:
         super().__init__()
-        self.attention = nn.Module()
-        self.attention.self = SelfAttention(c)
-        self.attention.output = nn.Module()
-        self.attention.output.dense = nn.Linear(c.hidden_size, c.hidden_size)
-        self.attention.output.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.eps)
-        self.intermediate = nn.Module()
-        self.intermediate.dense = nn.Linear(c.hidden_size, c.intermediate_size)
-        self.output = nn.Module()
-        self.output.dense = nn.Linear(c.intermediate_size, c.hidden_size)
-        self.output.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.eps)
+        self.dense = nn.Linear(c.hidden_size, c.hidden_size)
+        self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.eps)
+
+
+class Attention(nn.Module):
+    def __init__(self, c: BertConfig) -> None:
+        super().__init__()
+        self.self = SelfAttention(c)
+        self.output = AttentionOutput(c)
+
+
+class Dense(nn.Module):
+    def __init__(self, size_in: int, size_out: int) -> None:
+        super().__init__()
+        self.dense = nn.Linear(size_in, size_out)
+
+
+class Output(nn.Module):
+    def __init__(self, c: BertConfig) -> None:
+        super().__init__()
+        self.dense = nn.Linear(c.intermediate_size, c.hidden_size)
+        self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.eps)
+
+
+class Layer(nn.Module):
+    """One transformer layer; submodule names follow the checkpoint's parameter names."""
+
+    def __init__(self, c: BertConfig) -> None:
+        super().__init__()
+        self.attention = Attention(c)
+        self.intermediate = Dense(c.hidden_size, c.intermediate_size)
+        self.output = Output(c)
         self.dropout = nn.Dropout(c.dropout)
 
     def forward(self, x: torch.Tensor, additive_mask: torch.Tensor) -> torch.Tensor:
@@ -95,6 +118,12 @@ class Layer(nn.Module):
         return self.output.LayerNorm(x + self.dropout(self.output.dense(h)))
 
 
+class Encoder(nn.Module):
+    def __init__(self, c: BertConfig) -> None:
+        super().__init__()
+        self.layer = nn.ModuleList(Layer(c) for _ in range(c.num_layers))
+
+
 class BertEncoder(nn.Module):
     """Token states for (input_ids, attention_mask); parameter names match the checkpoint's."""
 
@@ -102,8 +131,7 @@ class BertEncoder(nn.Module):
         super().__init__()
         self.config = c
         self.embeddings = Embeddings(c)
-        self.encoder = nn.Module()
-        self.encoder.layer = nn.ModuleList(Layer(c) for _ in range(c.num_layers))
+        self.encoder = Encoder(c)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         # -1e4 rather than -inf: finite in fp32 and after int8 quantisation of the export.

@@ -197,7 +197,9 @@ def figures(
         "checkworthy": int(labels.sum()),
     }
     if docs is not None:
-        per_doc = [(labels[docs == d].tolist(), scores[docs == d].tolist()) for d in np.unique(docs)]
+        per_doc = [
+            (labels[docs == d].tolist(), scores[docs == d].tolist()) for d in np.unique(docs)
+        ]
         out["map"] = round(cw_metrics.mean_average_precision(per_doc), 4)
     return out
 
@@ -250,9 +252,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     weights, recipe_path = work / "classifier.pt", work / "classifier.json"
     # Reuse the fine-tuned weights only when they came from this very recipe: a rerun with other
     # flags or data must train again, never export a stale model under new settings.
-    recipe = {
-        k: str(v) for k, v in sorted(vars(args).items()) if k not in NOT_IN_RECIPE
-    } | {"train_sha256": hashlib.sha256(args.train.read_bytes()).hexdigest()}
+    recipe = {k: str(v) for k, v in sorted(vars(args).items()) if k not in NOT_IN_RECIPE} | {
+        "train_sha256": hashlib.sha256(args.train.read_bytes()).hexdigest()
+    }
     model = Classifier(BertEncoder.from_pretrained(base))
     saved = json.loads(recipe_path.read_text()) if recipe_path.exists() else {}
     if weights.exists() and saved.get("recipe") == recipe and args.stop_file is None:

@@ -38,7 +38,11 @@ def _dataset(path: Path) -> None:
         template = (CLAIMS if i % 2 == 0 else CHATTER)[(i // 2) % 4]
         sentence_id = i if i < 30 else HELD_OUT_FROM + i
         sentences.append(
-            {"text": template.format(n=i + 2), "checkworthy": i % 2 == 0, "sentence_id": str(sentence_id)}
+            {
+                "text": template.format(n=i + 2),
+                "checkworthy": i % 2 == 0,
+                "sentence_id": str(sentence_id),
+            }
         )
     path.write_text(json.dumps({"id": "d", "sentences": sentences}) + "\n", encoding="utf-8")
 
