@@ -19,6 +19,9 @@ def extraction() -> list[str]:
         "--gold", str(SHARED / "patriot-gold.json"),
         "--data", str(cw / "ct24_task1_en_dev.jsonl"),
         "--data", str(cw / "ct24_task1_en_devtest.jsonl"),
+        # Its held-out newer fold only, then the 19 whole transcripts ranked through the pipeline.
+        "--data", str(cw / "ct24_task1_en_train.jsonl"),
+        "--data", str(cw / "ct19_task1_debates_train.jsonl"),
     ]  # fmt: skip
 
 
@@ -27,6 +30,7 @@ def main() -> int:
     benches: list[tuple[str, list[str]]] = [
         ("extraction quality and speed", extraction()),
         ("check-worthiness scoring speed", [PYTHON, "bench/checkworthiness_speed.py", str(dev)]),
+        ("worker peak memory", [PYTHON, "bench/worker_rss.py"]),
         (
             "admin changelist at 1,000,000 claims (PostgreSQL)",
             [PYTHON, "bench/admin_changelist.py"],
