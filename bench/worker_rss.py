@@ -50,9 +50,9 @@ def main() -> None:
     import django
 
     django.setup()
-    import workers.tasks  # noqa: F401 - what the worker imports before its first task
     from django.conf import settings
 
+    import workers.tasks  # noqa: F401 - what the worker imports before its first task
     from workers.nlp import extract_article, get_nlp, get_scorer
 
     print(f"after Django, Celery and the imports of a worker: {rss_mb():.0f} MB")
