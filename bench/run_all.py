@@ -37,6 +37,9 @@ def extraction() -> list[str]:
         "--gold", str(SHARED / "patriot-gold.json"),
         "--data", str(cw / "ct24_task1_en_dev.jsonl"),
         "--data", str(cw / "ct24_task1_en_devtest.jsonl"),
+        # Its held-out newer fold only, then the 19 whole transcripts ranked through the pipeline.
+        "--data", str(cw / "ct24_task1_en_train.jsonl"),
+        "--data", str(cw / "ct19_task1_debates_train.jsonl"),
     ]  # fmt: skip
 
 
@@ -73,6 +76,7 @@ def benches(quick: bool) -> list[tuple[str, list[str], dict[str, str]]]:
             {},
         ),
         ("agreement figures for the stats page", [PYTHON, "bench/agreement_speed.py"], {}),
+        ("worker peak memory", [PYTHON, "bench/worker_rss.py"], {}),
         (
             "admin changelist at 1,000,000 claims (PostgreSQL)",
             [PYTHON, "bench/admin_changelist.py"],

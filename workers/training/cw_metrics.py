@@ -72,6 +72,14 @@ def average_precision(labels: Sequence[bool], scores: Sequence[float]) -> float:
     return total
 
 
+def mean_average_precision(documents: Sequence[tuple[Sequence[bool], Sequence[float]]]) -> float:
+    """Mean of ``average_precision`` over the documents given as (labels, scores) pairs, each
+    ranked on its own; documents without a check-worthy sentence are left out (CheckThat! 2019's
+    MAP over whole transcripts)."""
+    ranked = [average_precision(labels, scores) for labels, scores in documents if any(labels)]
+    return sum(ranked) / len(ranked) if ranked else 0.0
+
+
 def precision_at_k(labels: Sequence[bool], scores: Sequence[float], k: int = 10) -> float:
     """Share of check-worthy sentences among the k best scored (all of them if fewer than k)."""
     _check_lengths(labels, scores)

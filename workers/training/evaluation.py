@@ -3,6 +3,7 @@ and for speed. Pure functions over a spaCy pipeline and a scorer; the command pr
 
 import re
 import time
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,7 +12,14 @@ from typing import Any
 
 from spacy.language import Language
 
-from workers.extraction import ClaimCandidate, Scorer, extract_claims, split_sentences
+from workers.extraction import (
+    MIN_SENTENCE_WORDS,
+    ClaimCandidate,
+    Scorer,
+    extract_claims,
+    iter_blocks,
+    split_sentences,
+)
 from workers.extraction.vocabulary import KIND_NOT_CHECKABLE
 from workers.training import cw_metrics
 
@@ -125,6 +133,18 @@ def evaluate_sentence_set(
     """The CheckThat! metrics on a labelled JSONL set: F1 of the check-worthy class at the
     scorer's own threshold, average precision, and mean precision@10 per document."""
     documents = cw_metrics.read_jsonl_documents(path)
+    return evaluate_documents(nlp, scorer, path.name, documents, batch_size=batch_size)
+
+
+def evaluate_documents(
+    nlp: Language,
+    scorer: Scorer,
+    name: str,
+    documents: Sequence[dict[str, Any]],
+    *,
+    batch_size: int = 16,
+) -> SentenceSetReport:
+    """``evaluate_sentence_set`` on documents already read (a fold of a file, say)."""
     texts, labels = cw_metrics.document_sentences(documents)
     # Each labelled line is one sentence, scored whole even if spaCy would cut it.
     spans = [doc[:] for doc in nlp.pipe(texts, batch_size=batch_size)]
@@ -136,7 +156,7 @@ def evaluate_sentence_set(
         per_document.append((labels[start : start + n], scores[start : start + n]))
         start += n
     return SentenceSetReport(
-        name=path.name,
+        name=name,
         sentences=len(texts),
         checkworthy=sum(labels),
         f1=cw_metrics.f1_at_threshold(labels, scores, scorer.threshold),
@@ -195,3 +215,107 @@ def measure_speed(
         plain_words_per_second=words / plain_seconds,
         extractor_words_per_second=words / extractor_seconds,
     )
+
+
+# The CT24 train sentences from this id on (the newer debates) are the fold the neural model was
+# calibrated and thresholded on but never fitted on (``workers.training.train_neural``).
+HELD_OUT_FROM = 28000
+# The speed view reads at most this many words of its file: enough for a stable figure.
+SPEED_WORDS = 20_000
+
+
+def speed_text(documents: Sequence[dict[str, Any]], *, words: int = SPEED_WORDS) -> str:
+    """Real, varied text for the speed view: one paragraph per document, up to ``words`` words."""
+    paragraphs, count = [], 0
+    for document in documents:
+        if count >= words:
+            break
+        paragraph = " ".join(s["text"] for s in document["sentences"])
+        paragraphs.append(paragraph)
+        count += len(paragraph.split())
+    return "\n\n".join(paragraphs)
+
+
+def is_train_file(documents: Sequence[dict[str, Any]]) -> bool:
+    """A CT24 train file: pseudo-documents of the train split, of which only the newer fold is
+    worth reporting (the rest is what the models were fitted on)."""
+    return all(d.get("split") == "train" and d.get("pseudo_document") for d in documents)
+
+
+def is_transcript_file(documents: Sequence[dict[str, Any]]) -> bool:
+    """Whole transcripts (CT19): each document is one debate or speech, in order."""
+    return bool(documents) and all(d.get("pseudo_document") is False for d in documents)
+
+
+def held_out_fold(
+    documents: Sequence[dict[str, Any]], *, start: int = HELD_OUT_FROM
+) -> list[dict[str, Any]]:
+    """The documents cut down to their sentences with ``sentence_id >= start``."""
+    fold = []
+    for document in documents:
+        kept = [s for s in document["sentences"] if int(s["sentence_id"]) >= start]
+        if kept:
+            fold.append({**document, "sentences": kept})
+    return fold
+
+
+@dataclass(frozen=True)
+class TranscriptReport:
+    name: str
+    transcripts: int
+    sentences: int
+    checkworthy: int
+    f1: float
+    average_precision: float
+    mean_average_precision: float
+
+
+def evaluate_transcripts(
+    nlp: Language,
+    scorer: Scorer,
+    name: str,
+    documents: Sequence[dict[str, Any]],
+    *,
+    batch_size: int = 16,
+) -> TranscriptReport:
+    """Each transcript through the pipeline's own sentence split and scoring, as an article of one
+    labelled line per paragraph; every line is ranked by its best-scored sentence (0 when all of
+    its sentences are too short to be scored), and AP is averaged over transcripts (MAP)."""
+    per_document: list[tuple[list[bool], list[float]]] = []
+    for document in documents:
+        lines = [s["text"] for s in document["sentences"]]
+        labels = [bool(s["checkworthy"]) for s in document["sentences"]]
+        per_document.append((labels, _line_scores(nlp, scorer, lines, batch_size=batch_size)))
+    labels = [y for ys, _ in per_document for y in ys]
+    scores = [s for _, ss in per_document for s in ss]
+    return TranscriptReport(
+        name=name,
+        transcripts=len(documents),
+        sentences=len(labels),
+        checkworthy=sum(labels),
+        f1=cw_metrics.f1_at_threshold(labels, scores, scorer.threshold),
+        average_precision=cw_metrics.average_precision(labels, scores),
+        mean_average_precision=cw_metrics.mean_average_precision(per_document),
+    )
+
+
+def _line_scores(
+    nlp: Language, scorer: Scorer, lines: Sequence[str], *, batch_size: int
+) -> list[float]:
+    """The pipeline's sentence scores (``extract_claims``: the same split, the same rule for
+    sentences too short to score), each line taking its best sentence's."""
+    # One line per paragraph, as the labels come; a blank line would shift the blocks.
+    text = "\n".join(line.replace("\n", " ").strip() or "." for line in lines)
+    starts = [offset for offset, _ in iter_blocks(text)]
+    sentences = [
+        s
+        for s in split_sentences(nlp, text, batch_size=batch_size)
+        if sum(1 for t in s.span if t.is_alpha or t.like_num) >= MIN_SENTENCE_WORDS
+    ]
+    best = [0.0] * len(lines)
+    for sentence, score in zip(
+        sentences, scorer.score_spans([s.span for s in sentences]), strict=True
+    ):
+        line = bisect_right(starts, sentence.start) - 1
+        best[line] = max(best[line], score)
+    return best

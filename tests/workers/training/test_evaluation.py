@@ -6,7 +6,13 @@ from django.core.management import CommandError, call_command
 
 from tests.paths import SHARED_DATA
 from workers.nlp import get_nlp, get_scorer
-from workers.training.evaluation import evaluate_gold_article, token_f1
+from workers.training.evaluation import (
+    evaluate_gold_article,
+    evaluate_transcripts,
+    held_out_fold,
+    speed_text,
+    token_f1,
+)
 
 GOLD_PATH = SHARED_DATA / "patriot-gold.json"
 
@@ -70,3 +76,105 @@ def test_the_command_says_what_is_wrong_with_its_input(tmp_path, small_set):
         call_command("evaluate_extraction", "--data", str(bad), "--no-speed")
     with pytest.raises(CommandError, match="not a gold file"):
         call_command("evaluate_extraction", "--data", str(small_set), "--gold", str(small_set))
+
+
+def _write_jsonl(path, documents):
+    path.write_text("".join(json.dumps(d) + "\n" for d in documents))
+    return path
+
+
+def _transcript(name, lines):
+    return {
+        "id": name, "title": name, "source": "s", "split": "train", "pseudo_document": False,
+        "sentences": [
+            {"text": t, "checkworthy": c, "line": i + 1, "speaker": "A"} for i, (t, c) in enumerate(lines)
+        ],
+    }  # fmt: skip
+
+
+class KeywordScorer:
+    """0.9 for a sentence that mentions a percentage, 0.1 otherwise."""
+
+    threshold = 0.5
+    version = "keyword-1"
+
+    def score_spans(self, spans):
+        return [0.9 if "percent" in span.text else 0.1 for span in spans]
+
+
+def test_a_transcript_line_takes_its_best_sentence_and_a_short_line_scores_nothing():
+    lines = [
+        ("Good evening to all of you here. Unemployment fell to 3.5 percent last year.", True),
+        ("Thank you.", False),
+        ("I am so glad to be back in this wonderful town tonight.", False),
+    ]
+    report = evaluate_transcripts(get_nlp(), KeywordScorer(), "t", [_transcript("a", lines)])
+    assert (report.transcripts, report.sentences, report.checkworthy) == (1, 3, 1)
+    assert report.mean_average_precision == 1.0
+    assert report.f1 == 1.0  # only the first line reaches the threshold, through its 2nd sentence
+
+
+def test_transcript_map_averages_each_transcript_ranked_on_its_own():
+    first = [
+        ("Prices rose 9 percent in a single year, he said.", False),
+        ("We built four new schools in town.", True),
+    ]
+    second = [
+        ("Crime fell by 20 percent in our city.", True),
+        ("We are proud of all our teachers here.", False),
+    ]
+    report = evaluate_transcripts(
+        get_nlp(), KeywordScorer(), "t", [_transcript("a", first), _transcript("b", second)]
+    )  # fmt: skip
+    assert report.mean_average_precision == pytest.approx((0.5 + 1.0) / 2)
+
+
+def test_the_held_out_fold_keeps_only_the_newer_sentences():
+    documents = [
+        {"sentences": [{"text": "a", "sentence_id": 27999}, {"text": "b", "sentence_id": 28000}]},
+        {"sentences": [{"text": "c", "sentence_id": 5}]},
+    ]
+    assert held_out_fold(documents) == [{"sentences": [{"text": "b", "sentence_id": 28000}]}]
+
+
+def test_the_speed_text_stops_after_enough_words():
+    documents = [{"sentences": [{"text": "one two three"}]} for _ in range(10)]
+    assert speed_text(documents, words=7).split() == ["one", "two", "three"] * 3
+
+
+def test_the_command_ranks_whole_transcripts_and_reports_only_the_held_out_fold_of_train(tmp_path):
+    transcripts = _write_jsonl(
+        tmp_path / "ct19.jsonl",
+        [_transcript("a", [("Unemployment fell to 3.5 percent last year, the lowest in decades.", True),
+                           ("Thank you all so much for coming out here tonight.", False)])],
+    )  # fmt: skip
+    older = [("We sent 40,000 troops to the border in 2019.", True, 10)]
+    newer = [
+        ("Unemployment fell to 3.5 percent last year.", True, 28001),
+        ("Thank you all for coming tonight.", False, 28002),
+    ]
+    train = _write_jsonl(
+        tmp_path / "train.jsonl",
+        [{"id": "t", "split": "train", "pseudo_document": True,
+          "sentences": [{"text": t, "checkworthy": c, "sentence_id": i} for t, c, i in older + newer]}],
+    )  # fmt: skip
+    out = StringIO()
+    call_command(
+        "evaluate_extraction", "--data", str(transcripts), "--data", str(train), "--no-speed", stdout=out
+    )  # fmt: skip
+    table = out.getvalue()
+    assert "ct19.jsonl (1 whole transcripts, 2 lines, 1 check-worthy)" in table
+    [map_line] = [line for line in table.splitlines() if "MAP: each transcript" in line]
+    assert float(map_line.split()[-1]) == pytest.approx(1.0)
+    assert "train.jsonl, held-out fold sentence_id >= 28000 (2 sentences, 1 check-worthy)" in table
+    assert "yes: fitted on train sentence_id < 28000" in table
+
+
+def test_the_command_refuses_a_train_file_without_a_held_out_fold(tmp_path):
+    train = _write_jsonl(
+        tmp_path / "train.jsonl",
+        [{"split": "train", "pseudo_document": True,
+          "sentences": [{"text": "We cut taxes.", "checkworthy": True, "sentence_id": 3}]}],
+    )  # fmt: skip
+    with pytest.raises(CommandError, match="no sentence with sentence_id >= 28000"):
+        call_command("evaluate_extraction", "--data", str(train), "--no-speed")

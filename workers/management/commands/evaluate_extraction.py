@@ -1,5 +1,9 @@
 """``manage.py evaluate_extraction --data PATH [--data PATH] [--gold PATH]``: one table of how
-well and how fast the extractor works, measured in this run."""
+well and how fast the extractor works, measured in this run.
+
+Each ``--data`` file gets the view its content calls for: whole transcripts (CT19) are ranked
+through the pipeline (MAP), a CT24 train file is reported on its held-out newer fold only, and any
+other labelled set (dev, devtest) sentence by sentence."""
 
 import json
 from pathlib import Path
@@ -11,9 +15,15 @@ from workers.training.cw_metrics import read_jsonl_documents
 from workers.training.evaluation import (
     CANONICAL_CLAIM,
     CLAIM_MATCH_F1,
+    HELD_OUT_FROM,
+    evaluate_documents,
     evaluate_gold_article,
-    evaluate_sentence_set,
+    evaluate_transcripts,
+    held_out_fold,
+    is_train_file,
+    is_transcript_file,
     measure_speed,
+    speed_text,
 )
 
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[3] / "claims" / "sample" / "patriot-article.txt"
@@ -28,7 +38,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "--data", action="append", required=True, type=Path, metavar="PATH",
-            help="labelled sentences, JSONL (CheckThat! format); repeat for several sets",
+            help="labelled sentences, JSONL (CheckThat! format); repeat for several sets. Whole "
+            "transcripts (pseudo_document false) give MAP through the pipeline; a CT24 train file "
+            f"gives its held-out fold (sentence_id >= {HELD_OUT_FROM})",
         )  # fmt: skip
         parser.add_argument(
             "--gold", type=Path, metavar="PATH",
@@ -73,18 +85,7 @@ class Command(BaseCommand):
                 ("article", "claims produced", str(report.claims_produced)),
             ]  # fmt: skip
         for path in options["data"]:
-            try:
-                sset = evaluate_sentence_set(nlp, scorer, path)
-            except (ValueError, KeyError, TypeError) as exc:
-                raise CommandError(
-                    f"--data {path}: not in the labelled JSONL format ({exc})"
-                ) from None
-            name = f"{sset.name} ({sset.sentences} sentences, {sset.checkworthy} check-worthy)"
-            rows += [
-                (name, f"F1 of the check-worthy class at threshold {scorer.threshold:.3f}", f"{sset.f1:.3f}"),
-                (name, "average precision", f"{sset.average_precision:.3f}"),
-                (name, "mean precision@10 per document", f"{sset.precision_at_10:.3f}"),
-            ]  # fmt: skip
+            rows += self._data_rows(nlp, scorer, path)
         if not options["no_speed"]:
             import spacy
             from django.conf import settings
@@ -93,7 +94,7 @@ class Command(BaseCommand):
             plain = spacy.load(settings.FACTCHECK_SPACY_MODEL)
             # Real, varied text: the first labelled set, one paragraph per document.
             documents = read_jsonl_documents(options["data"][0])
-            text = "\n\n".join(" ".join(s["text"] for s in d["sentences"]) for d in documents)
+            text = speed_text(documents)
             speed = measure_speed(plain, nlp, scorer, text)
             name = f"speed ({speed.words:,} words of {options['data'][0].name}, one core)"
             rows += [
@@ -102,6 +103,39 @@ class Command(BaseCommand):
                 (name, "extractor / plain", f"{speed.ratio:.2f}x"),
             ]  # fmt: skip
         self._print(rows, scorer_version=getattr(scorer, "version", "?"))
+
+    def _data_rows(self, nlp: Any, scorer: Any, path: Path) -> list[tuple[str, str, str]]:
+        """The view a labelled file calls for: whole transcripts (MAP through the pipeline), the
+        held-out newer fold of a CT24 train file, or the sentences of any other set."""
+        threshold = f"F1 of the check-worthy class at threshold {scorer.threshold:.3f}"
+        try:
+            documents = read_jsonl_documents(path)
+            if is_transcript_file(documents):
+                t = evaluate_transcripts(nlp, scorer, path.name, documents)
+                name = f"{t.name} ({t.transcripts} whole transcripts, {t.sentences} lines, {t.checkworthy} check-worthy)"
+                return [
+                    (name, "MAP: each transcript ranked through the pipeline", f"{t.mean_average_precision:.3f}"),
+                    (name, "average precision, all lines pooled", f"{t.average_precision:.3f}"),
+                    (name, threshold, f"{t.f1:.3f}"),
+                ]  # fmt: skip
+            held_out = is_train_file(documents)
+            if held_out:
+                documents = held_out_fold(documents)
+                if not documents:
+                    raise ValueError(f"no sentence with sentence_id >= {HELD_OUT_FROM}")
+            sset = evaluate_documents(nlp, scorer, path.name, documents)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CommandError(f"--data {path}: not in the labelled JSONL format ({exc})") from None
+        name = f"{sset.name} ({sset.sentences} sentences, {sset.checkworthy} check-worthy)"
+        rows = []
+        if held_out:
+            name = f"{path.name}, held-out fold sentence_id >= {HELD_OUT_FROM} ({sset.sentences} sentences, {sset.checkworthy} check-worthy)"
+            rows.append((name, "held out from this scorer's training", _held_out_note(scorer)))
+        return rows + [
+            (name, threshold, f"{sset.f1:.3f}"),
+            (name, "average precision", f"{sset.average_precision:.3f}"),
+            (name, "mean precision@10 per document", f"{sset.precision_at_10:.3f}"),
+        ]  # fmt: skip
 
     def _gold(self, path: Path | None) -> tuple[dict[str, Any] | None, str]:
         if path is None:
@@ -128,3 +162,10 @@ class Command(BaseCommand):
             label = section if section != last else ""
             self.stdout.write(f"{label:<{widths[0]}}  {metric:<{widths[1]}}  {value}")
             last = section
+
+
+def _held_out_note(scorer: Any) -> str:
+    training = getattr(scorer, "meta", {}).get("training", {})
+    if training.get("held_out"):
+        return f"yes: fitted on {training['fitted_on']} only"
+    return "NO: the feature model was fitted on all of train, this fold included"
