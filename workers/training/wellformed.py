@@ -1,0 +1,111 @@
+"""The mechanical well-formedness check: of the claims the queue shows by default, how many start
+or end with a connector, or lack a finite verb without being a quantity phrase.
+
+A cheap stand-in for reading the claims (the hand-labelled sample in ``docs/wellformed/`` is the
+real measure): it re-parses each claim on its own, as a reader meets it in the queue, and looks
+only at its edges and its verbs. "Including 1,200 social homes" fails at its start, "the city has
+built including" at its end, "Mr. Speaker, Mr. Vice President" for want of a verb; "up to eight
+launchers, four missiles each" passes as a quantity phrase.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from workers.extraction import ClaimCandidate, Scorer, extract_claims
+from workers.extraction.vocabulary import KIND_NOT_CHECKABLE
+from workers.training import cw_metrics
+
+# A claim that starts with one of these hangs off something left behind.
+START_CONNECTORS: tuple[tuple[str, ...], ...] = (
+    ("and",), ("or",), ("but",), ("nor",), ("plus",), ("including",), ("such", "as"),
+    ("as", "well", "as"), ("which",), ("whom",), ("whose",), ("than",), ("of",), ("whereas",),
+    ("especially",), ("notably",), ("namely",),
+)  # fmt: skip
+# A claim that ends with one of these was cut before what the word introduces.
+END_CONNECTORS = frozenset(
+    {
+        "and", "or", "but", "nor", "including", "such", "as", "like", "which", "who", "that",
+        "of", "to", "for", "with", "by", "from", "in", "on", "at", "than", "the", "a", "an",
+        "because", "while", "whereas", "if", "when", ",", ";", ":", "-", "—", "–",
+    }
+)  # fmt: skip
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+COUNT_ENTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
+TRAILING_MARKS = ".!?\"'”’)"
+
+
+def claim_form_problem(doc: Doc) -> str:
+    """Why a claim (parsed on its own) is not well-formed by the mechanical rule; "" if it is."""
+    words = [t for t in doc if not t.is_space]
+    while words and words[-1].text in TRAILING_MARKS:
+        words.pop()
+    if not words:
+        return "empty"
+    lowered = [t.lower_ for t in words]
+    for connector in START_CONNECTORS:
+        if tuple(lowered[: len(connector)]) == connector:
+            return f"starts with “{' '.join(connector)}”"
+    if lowered[-1] in END_CONNECTORS:
+        return f"ends with “{words[-1].text}”"
+    if any(t.tag_ in FINITE_TAGS for t in words) or _imperative_free_finite(doc):
+        return ""
+    if is_quantity_phrase(doc):
+        return ""
+    return "no finite verb"
+
+
+def _imperative_free_finite(doc: Doc) -> bool:
+    """A base-form verb with its own subject is finite too ("they [VB] say"), as the small model
+    sometimes tags present-tense verbs after a pronoun."""
+    return any(
+        t.tag_ == "VB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in doc
+    )
+
+
+def is_quantity_phrase(doc: Doc) -> bool:
+    """A number tied to what it counts: "up to eight launchers, four missiles each"."""
+    counts = [t for t in doc if t.like_num or t.ent_type_ in COUNT_ENTITY_LABELS]
+    return any(
+        t.head.pos_ in ("NOUN", "PROPN") and t.head.i != t.i
+        or (t.i + 1 < len(doc) and doc[t.i + 1].pos_ in ("NOUN", "PROPN", "SYM"))
+        or t.pos_ in ("NOUN",)  # "millions", "hundreds"
+        for t in counts
+    )
+
+
+@dataclass(frozen=True)
+class FormReport:
+    shown: int
+    malformed: int
+    examples: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.malformed / self.shown if self.shown else 0.0
+
+
+def form_report(
+    nlp: Language, claims: Sequence[ClaimCandidate], *, batch_size: int = 64
+) -> FormReport:
+    """Check every claim the queue shows by default (kind other than ``not_checkable``)."""
+    shown = [c.text for c in claims if c.kind != KIND_NOT_CHECKABLE]
+    examples = []
+    for text, doc in zip(shown, nlp.pipe(shown, batch_size=batch_size), strict=True):
+        problem = claim_form_problem(doc)
+        if problem:
+            examples.append((text, problem))
+    return FormReport(shown=len(shown), malformed=len(examples), examples=examples)
+
+
+def transcript_claims(nlp: Language, scorer: Scorer, path: Path) -> list[ClaimCandidate]:
+    """Every claim the extractor makes from each document of a labelled JSONL set, the document
+    given whole as an article of one sentence a line (so a transcript is read in order)."""
+    claims: list[ClaimCandidate] = []
+    for document in cw_metrics.read_jsonl_documents(path):
+        text = "\n".join(s["text"] for s in document["sentences"])
+        claims.extend(extract_claims(nlp, text, scorer=scorer))
+    return claims
