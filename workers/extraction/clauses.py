@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
+from workers.extraction.form import LIST_INTRODUCERS
 from workers.extraction.heads import CLAUSE_POS, SUBJECT_DEPS, subject_of, subtree
 from workers.extraction.render import AtomicClaim, capitalise, render, render_claim
 from workers.extraction.vocabulary import BE_FORMS, CHECKABLE_ENTITY_LABELS
@@ -235,14 +236,12 @@ def split_object_list(doc: Doc, head: Token, tokens: set[int], claims: list[Atom
             if len(listed) == 1
             else f"{', '.join(listed[:-1])} {conjunction} {listed[-1]}"
         )
-        claims.append(
-            _framed(prefix, joined, rendered_plain[0].start, rendered_plain[-1].end, suffix)
-        )
+        claims.append(_framed(doc, prefix, joined, rendered_plain, suffix))
     for item in counted:
         rendered = render(doc, set(item))
         if rendered is None or any(s <= rendered.start and rendered.end <= e for s, e in claimed):
             continue  # an "each" claim already states this item
-        claims.append(_framed(prefix, rendered.text, rendered.start, rendered.end, suffix))
+        claims.append(_framed(doc, prefix, rendered.text, [rendered], suffix))
     return True
 
 
@@ -263,17 +262,30 @@ def _list_items(doc: Doc, region: list[int]) -> tuple[list[list[int]], str]:
             break
     else:
         chunks.append(last)
+    # ", including 1,200 social homes": the item is the homes, not "including".
+    chunks = [
+        chunk[1:] if chunk and doc[chunk[0]].lower_ in LIST_INTRODUCERS else chunk
+        for chunk in chunks
+    ]
     return [chunk for chunk in chunks if chunk], conjunction
 
 
 def _framed(
-    prefix: AtomicClaim | None, middle: str, start: int, end: int, suffix: AtomicClaim | None
+    doc: Doc,
+    prefix: AtomicClaim | None,
+    middle: str,
+    items: list[AtomicClaim],
+    suffix: AtomicClaim | None,
 ) -> AtomicClaim:
     parts = [p for p in (prefix.text if prefix else "", middle, suffix.text if suffix else "") if p]
+    tokens = set().union(*(c.tokens for c in (prefix, *items, suffix) if c is not None))
+    whole = render(doc, tokens)
     return AtomicClaim(
         text=capitalise(" ".join(parts)),
-        start=prefix.start if prefix else start,
-        end=suffix.end if suffix else end,
+        start=prefix.start if prefix else items[0].start,
+        end=suffix.end if suffix else items[-1].end,
+        tokens=frozenset(tokens),
+        problem=whole.problem if whole is not None else "empty",
     )
 
 

@@ -4,10 +4,11 @@ A claim is always rendered from tokens of the sentence (a participle may be put 
 form); ``start``/``end`` are character offsets into ``span.doc.text`` of the first and last token.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
+from workers.extraction.form import form_problem
 from workers.extraction.heads import subject_of, subtree
 
 # ClaimReview recommends a claimReviewed of fewer than 75 characters.
@@ -24,6 +25,10 @@ class AtomicClaim:
     text: str
     start: int
     end: int
+    # The sentence tokens it is rendered from (empty for a claim built with an added copula).
+    tokens: frozenset[int] = field(default=frozenset(), compare=False)
+    # Why it is not a standalone clause (``form.form_problem``); "" when it is.
+    problem: str = ""
 
 
 def render(doc: Doc, tokens: set[int], words: dict[int, str] | None = None) -> AtomicClaim | None:
@@ -58,7 +63,13 @@ def render(doc: Doc, tokens: set[int], words: dict[int, str] | None = None) -> A
         else:
             space = previous.whitespace_ if adjacent else " "
         parts.append(space + words.get(token.i, token.text))
-    return AtomicClaim(text="".join(parts), start=kept[0].idx, end=kept[-1].idx + len(kept[-1]))
+    return AtomicClaim(
+        text="".join(parts),
+        start=kept[0].idx,
+        end=kept[-1].idx + len(kept[-1]),
+        tokens=frozenset(t.i for t in kept),
+        problem=form_problem(kept, finite_words=bool(words)),
+    )
 
 
 def render_claim(
@@ -80,7 +91,7 @@ def render_claim(
         shorter = render(doc, core, words) if dispensable else None
         if shorter is not None and _word_count(doc, core) >= MIN_CLAIM_WORDS:
             claim = shorter
-    return AtomicClaim(text=capitalise(claim.text), start=claim.start, end=claim.end)
+    return replace(claim, text=capitalise(claim.text))
 
 
 def _is_purpose(clause: Token) -> bool:

@@ -70,7 +70,8 @@ def is_quantity_phrase(doc: Doc) -> bool:
     """A number tied to what it counts: "up to eight launchers, four missiles each"."""
     counts = [t for t in doc if t.like_num or t.ent_type_ in COUNT_ENTITY_LABELS]
     return any(
-        t.head.pos_ in ("NOUN", "PROPN") and t.head.i != t.i
+        t.head.pos_ in ("NOUN", "PROPN")
+        and t.head.i != t.i
         or (t.i + 1 < len(doc) and doc[t.i + 1].pos_ in ("NOUN", "PROPN", "SYM"))
         or t.pos_ in ("NOUN",)  # "millions", "hundreds"
         for t in counts

@@ -1,0 +1,86 @@
+"""Is a claim a clause a person could check on its own? Read off the sentence's own parse.
+
+``form_problem`` looks at the tokens a claim is rendered from, in the parse of the whole sentence
+(so nothing is re-parsed): a claim must not start with a connector ("Including 1,200 social
+homes", "and ..."), must not end on a word whose complement was cut away ("the city has built
+including", "sent to"), and needs a finite verb unless it is a quantity phrase tied to what it
+counts ("up to eight launchers, four missiles each"). ``atomic`` drops a claim with a problem, or
+falls back to the whole sentence; a sentence that is itself no clause stays hidden.
+
+A preposition the speaker left stranded ("what they're asking for") is the speaker's English,
+not a cut: only a preposition whose object exists in the sentence but not in the claim counts.
+"""
+
+from collections.abc import Sequence
+
+from spacy.tokens import Token
+
+# A claim that starts with one of these hangs off something left behind.
+START_CONNECTORS: tuple[tuple[str, ...], ...] = (
+    ("and",), ("or",), ("but",), ("nor",), ("plus",), ("including",), ("such", "as"),
+    ("as", "well", "as"), ("which",), ("whom",), ("whose",), ("than",), ("of",), ("whereas",),
+    ("especially",), ("notably",), ("namely",), ("like",),
+)  # fmt: skip
+# Words that introduce a list item rather than a fact; stripped from the front of a list item.
+LIST_INTRODUCERS = frozenset(
+    {"including", "like", "especially", "notably", "namely", "particularly", "plus"}
+)
+# A claim that ends on one of these was cut before what the word introduces.
+END_WORDS = frozenset(
+    {"and", "or", "but", "nor", "including", "such", "which", "whose", "than", "because",
+     "whereas", "while", "if", "the", "a", "an", "its", "their", "his", "her", "our", "my"}
+)  # fmt: skip
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+OBJECT_DEPS = frozenset({"pobj", "pcomp", "dobj"})
+COUNT_ENTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
+
+
+def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
+    """Why the claim rendered from ``kept`` (in order) is not a standalone clause; "" if it is.
+
+    ``finite_words``: the caller put a participle into its finite form."""
+    if not kept:
+        return "empty"
+    lowered = [t.lower_ for t in kept]
+    for connector in START_CONNECTORS:
+        if tuple(lowered[: len(connector)]) == connector:
+            return f"starts with “{' '.join(connector)}”"
+    if _dangles(kept[-1], {t.i for t in kept}):
+        return f"ends with “{kept[-1].text}”"
+    if finite_words or any(_is_finite(t) for t in kept):
+        return ""
+    if is_quantity_phrase(kept):
+        return ""
+    return "no finite verb"
+
+
+def _dangles(last: Token, kept: set[int]) -> bool:
+    if last.lower_ in END_WORDS or last.dep_ in ("cc", "det", "mark"):
+        return True
+    if last.lower_ == "that" and last.tag_ in ("IN", "WDT"):
+        return True
+    if last.pos_ == "ADP" and last.tag_ != "RP" and last.dep_ != "prt":
+        # Cut: the preposition's object is in the sentence but not in the claim.
+        return any(c.dep_ in OBJECT_DEPS and c.i not in kept for c in last.children)
+    return False
+
+
+def _is_finite(token: Token) -> bool:
+    if token.tag_ in FINITE_TAGS:
+        return True
+    # The small model tags some present-tense verbs VB after a subject ("they [VB] say").
+    return token.tag_ == "VB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+
+def is_quantity_phrase(kept: Sequence[Token]) -> bool:
+    """A number tied to what it counts: "up to eight launchers, four missiles each"."""
+    inside = {t.i for t in kept}
+    for token in kept:
+        if not (token.like_num or token.ent_type_ in COUNT_ENTITY_LABELS):
+            continue
+        head = token.head
+        if head.i != token.i and head.i in inside and head.pos_ in ("NOUN", "PROPN"):
+            return True
+        if token.pos_ == "NOUN" and token.ent_type_ in COUNT_ENTITY_LABELS:
+            return True  # "millions of people"
+    return False
