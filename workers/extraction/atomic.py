@@ -94,7 +94,7 @@ def split_atomic(span: Span) -> list[AtomicClaim]:
     # (and, when it is no clause either, carries its ``problem`` so the queue hides it).
     claims = [c for c in claims if not c.problem]
     if not claims:
-        whole = render(doc, body)
+        whole = render(doc, body, check=True)
         if whole is not None:
             claims = [replace(whole, text=capitalise(whole.text))]
     return sorted(claims, key=lambda c: (c.start, c.end))

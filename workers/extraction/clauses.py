@@ -279,7 +279,7 @@ def _framed(
 ) -> AtomicClaim:
     parts = [p for p in (prefix.text if prefix else "", middle, suffix.text if suffix else "") if p]
     tokens = set().union(*(c.tokens for c in (prefix, *items, suffix) if c is not None))
-    whole = render(doc, tokens)
+    whole = render(doc, tokens, check=True)
     return AtomicClaim(
         text=capitalise(" ".join(parts)),
         start=prefix.start if prefix else items[0].start,

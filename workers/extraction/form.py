@@ -7,8 +7,9 @@ including", "sent to"), and needs a finite verb unless it is a quantity phrase t
 counts ("up to eight launchers, four missiles each"). ``atomic`` drops a claim with a problem, or
 falls back to the whole sentence; a sentence that is itself no clause stays hidden.
 
-A preposition the speaker left stranded ("what they're asking for") is the speaker's English,
-not a cut: only a preposition whose object exists in the sentence but not in the claim counts.
+A preposition stranded by a relative or wh- clause ("what they're asking for") is English, not
+a cut; one whose object is in the sentence but not in the claim is a cut, and one with no object
+and no such clause is a speaker breaking off ("went to").
 """
 
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ END_WORDS = frozenset(
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 OBJECT_DEPS = frozenset({"pobj", "pcomp", "dobj"})
 COUNT_ENTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
+RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 
 
 def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
@@ -60,8 +62,18 @@ def _dangles(last: Token, kept: set[int]) -> bool:
     if last.lower_ == "that" and last.tag_ in ("IN", "WDT"):
         return True
     if last.pos_ == "ADP" and last.tag_ != "RP" and last.dep_ != "prt":
-        # Cut: the preposition's object is in the sentence but not in the claim.
-        return any(c.dep_ in OBJECT_DEPS and c.i not in kept for c in last.children)
+        objects = [c for c in last.children if c.dep_ in OBJECT_DEPS]
+        if objects:
+            # Cut: the preposition's object is in the sentence but not in the claim.
+            return any(c.i not in kept for c in objects)
+        # Stranded by a relative or wh- clause in the claim: "what they're asking for". Else
+        # the speaker broke off ("went to").
+        doc = last.doc
+        return not any(
+            doc[i].tag_ in RELATIVE_TAGS or doc[i].dep_ in ("relcl", "pcomp")
+            for i in kept
+            if i < last.i
+        )
     return False
 
 

@@ -30,6 +30,7 @@ from workers.extraction.claim_score import claim_features, claim_score
 from workers.extraction.duplicates import claim_fingerprint, find_duplicate_pairs
 from workers.extraction.kinds import classify_kind
 from workers.extraction.quantities import find_quantities
+from workers.extraction.referents import resolve_pronoun
 from workers.extraction.sentences import Sentence, split_sentences
 from workers.extraction.vocabulary import KIND_NOT_CHECKABLE, KIND_QUANTITY
 
@@ -83,19 +84,21 @@ def extract_claims(
     attributions = attribute_sentences(spans)
 
     candidates: list[ClaimCandidate] = []
+    previous: Span | None = None
     for sentence, score, attribution in zip(sentences, scores, attributions, strict=True):
         if score >= scorer.threshold:
-            claims = _sentence_claims(sentence, text, score, attribution)
+            claims = _sentence_claims(sentence, text, score, attribution, previous)
             # A claim stands on its own score: one the queue would show sinks out of it when it
             # alone is not worth checking. Hidden ones stay, for the desk's "show hidden" view.
             candidates.extend(
                 c for c in claims if c.score >= scorer.threshold or c.kind == KIND_NOT_CHECKABLE
             )
+        previous = sentence.span
     return _link_duplicates(candidates)
 
 
 def _sentence_claims(
-    sentence: Sentence, text: str, score: float, attribution: Attribution
+    sentence: Sentence, text: str, score: float, attribution: Attribution, previous: Span | None
 ) -> list[ClaimCandidate]:
     span = sentence.span
     doc = span.doc
@@ -115,15 +118,18 @@ def _sentence_claims(
             if inside and kind != KIND_NOT_CHECKABLE:
                 kind = KIND_QUANTITY
         ents = sub.ents if sub is not None else span.ents
+        claim_text = atomic.text
+        if sub is not None:
+            claim_text = resolve_pronoun(claim_text, sub, span, previous, attribution.speaker)
         features = claim_features(
             sub if sub is not None else span,
             kind=kind,
             well_formed=not atomic.problem,
-            text=atomic.text,
+            text=claim_text,
         )
         claims.append(
             ClaimCandidate(
-                text=atomic.text,
+                text=claim_text,
                 sentence=sentence_text,
                 start=base + atomic.start,
                 end=base + atomic.end,
@@ -143,7 +149,7 @@ def _sentence_claims(
                 ],
                 speaker=attribution.speaker,
                 speaker_via=attribution.via,
-                fingerprint=claim_fingerprint(atomic.text),
+                fingerprint=claim_fingerprint(claim_text),
             )
         )
     return claims

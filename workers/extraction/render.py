@@ -31,10 +31,13 @@ class AtomicClaim:
     problem: str = ""
 
 
-def render(doc: Doc, tokens: set[int], words: dict[int, str] | None = None) -> AtomicClaim | None:
+def render(
+    doc: Doc, tokens: set[int], words: dict[int, str] | None = None, *, check: bool = False
+) -> AtomicClaim | None:
     """Join tokens in order, dropping quote marks and stray edge or doubled punctuation.
 
-    ``words`` replaces the text of some tokens (a participle put into the finite form).
+    ``words`` replaces the text of some tokens (a participle put into the finite form);
+    ``check`` fills in ``problem`` (a claim, not a piece of one).
     """
     kept: list[Token] = []
     for i in sorted(tokens):
@@ -68,7 +71,7 @@ def render(doc: Doc, tokens: set[int], words: dict[int, str] | None = None) -> A
         start=kept[0].idx,
         end=kept[-1].idx + len(kept[-1]),
         tokens=frozenset(t.i for t in kept),
-        problem=form_problem(kept, finite_words=bool(words)),
+        problem=form_problem(kept, finite_words=bool(words)) if check else "",
     )
 
 
@@ -79,7 +82,7 @@ def render_claim(
     optional: set[int] | None = None,
 ) -> AtomicClaim | None:
     """Render a clause as a claim; an over-long one loses its asides and purpose clauses."""
-    claim = render(doc, tokens, words)
+    claim = render(doc, tokens, words, check=True)
     if claim is None or _word_count(doc, tokens) < MIN_CLAIM_WORDS:
         return None
     if len(claim.text) > MAX_CLAIM_CHARS:
@@ -88,7 +91,7 @@ def render_claim(
             if _is_purpose(doc[i]) and doc[i].head.i in tokens:
                 dispensable |= subtree(doc[i])
         core = tokens - dispensable
-        shorter = render(doc, core, words) if dispensable else None
+        shorter = render(doc, core, words, check=True) if dispensable else None
         if shorter is not None and _word_count(doc, core) >= MIN_CLAIM_WORDS:
             claim = shorter
     return replace(claim, text=capitalise(claim.text))

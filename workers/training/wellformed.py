@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from workers.extraction import ClaimCandidate, Scorer, extract_claims
+from workers.extraction.form import (
+    FINITE_TAGS,
+    RELATIVE_TAGS,
+    START_CONNECTORS,
+    is_quantity_phrase,
+)
 from workers.extraction.vocabulary import KIND_NOT_CHECKABLE
 from workers.training import cw_metrics
 
-# A claim that starts with one of these hangs off something left behind.
-START_CONNECTORS: tuple[tuple[str, ...], ...] = (
-    ("and",), ("or",), ("but",), ("nor",), ("plus",), ("including",), ("such", "as"),
-    ("as", "well", "as"), ("which",), ("whom",), ("whose",), ("than",), ("of",), ("whereas",),
-    ("especially",), ("notably",), ("namely",),
-)  # fmt: skip
-# A claim that ends with one of these was cut before what the word introduces.
+# A claim that ends on one of these was cut before what the word introduces.
 END_CONNECTORS = frozenset(
     {
         "and", "or", "but", "nor", "including", "such", "as", "like", "which", "who", "that",
@@ -33,13 +33,16 @@ END_CONNECTORS = frozenset(
         "because", "while", "whereas", "if", "when", ",", ";", ":", "-", "—", "–",
     }
 )  # fmt: skip
-FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-COUNT_ENTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 TRAILING_MARKS = ".!?\"'”’)"
 
 
 def claim_form_problem(doc: Doc) -> str:
-    """Why a claim (parsed on its own) is not well-formed by the mechanical rule; "" if it is."""
+    """Why a claim (parsed on its own) is not well-formed by the mechanical rule; "" if it is.
+
+    The claim is parsed alone, as a reader meets it. It fails when it starts with a connector,
+    ends on one (a demonstrative "that", a particle, or a preposition left stranded by a
+    relative clause in the claim itself, "what they are asking for", is fine), or has no finite
+    verb without being a quantity phrase."""
     words = [t for t in doc if not t.is_space]
     while words and words[-1].text in TRAILING_MARKS:
         words.pop()
@@ -49,32 +52,30 @@ def claim_form_problem(doc: Doc) -> str:
     for connector in START_CONNECTORS:
         if tuple(lowered[: len(connector)]) == connector:
             return f"starts with “{' '.join(connector)}”"
-    if lowered[-1] in END_CONNECTORS:
-        return f"ends with “{words[-1].text}”"
-    if any(t.tag_ in FINITE_TAGS for t in words) or _imperative_free_finite(doc):
+    last = words[-1]
+    if lowered[-1] in END_CONNECTORS and not _fine_ending(last, words):
+        return f"ends with “{last.text}”"
+    if any(t.tag_ in FINITE_TAGS for t in words) or _subject_with_base_verb(doc):
         return ""
-    if is_quantity_phrase(doc):
+    if is_quantity_phrase(words):
         return ""
     return "no finite verb"
 
 
-def _imperative_free_finite(doc: Doc) -> bool:
-    """A base-form verb with its own subject is finite too ("they [VB] say"), as the small model
-    sometimes tags present-tense verbs after a pronoun."""
+def _fine_ending(last: Token, words: list[Token]) -> bool:
+    if last.lower_ == "that" and last.tag_ == "DT":
+        return True  # "Senator Sanders voted for that"
+    if last.pos_ != "ADP" and last.tag_ != "RP":
+        return False
+    if last.tag_ == "RP" or last.dep_ == "prt":
+        return True  # "the federal government comes in"
+    return any(t.tag_ in RELATIVE_TAGS or t.dep_ in ("relcl", "pcomp") for t in words[:-1])
+
+
+def _subject_with_base_verb(doc: Doc) -> bool:
+    """The small model tags some present-tense verbs VB after a subject ("they [VB] say")."""
     return any(
         t.tag_ == "VB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in doc
-    )
-
-
-def is_quantity_phrase(doc: Doc) -> bool:
-    """A number tied to what it counts: "up to eight launchers, four missiles each"."""
-    counts = [t for t in doc if t.like_num or t.ent_type_ in COUNT_ENTITY_LABELS]
-    return any(
-        t.head.pos_ in ("NOUN", "PROPN")
-        and t.head.i != t.i
-        or (t.i + 1 < len(doc) and doc[t.i + 1].pos_ in ("NOUN", "PROPN", "SYM"))
-        or t.pos_ in ("NOUN",)  # "millions", "hundreds"
-        for t in counts
     )
 
 

@@ -15,6 +15,7 @@ from workers.training.evaluation import (
     evaluate_sentence_set,
     measure_speed,
 )
+from workers.training.wellformed import form_report, transcript_claims
 
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[3] / "claims" / "sample" / "patriot-article.txt"
 
@@ -36,6 +37,10 @@ class Command(BaseCommand):
             "the text file, looked up beside it",
         )  # fmt: skip
         parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+        parser.add_argument(
+            "--show-malformed", action="store_true",
+            help="list the claims the mechanical well-formedness check rejects",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         for path in options["data"]:
@@ -80,11 +85,20 @@ class Command(BaseCommand):
                     f"--data {path}: not in the labelled JSONL format ({exc})"
                 ) from None
             name = f"{sset.name} ({sset.sentences} sentences, {sset.checkworthy} check-worthy)"
+            form = form_report(nlp, transcript_claims(nlp, scorer, path))
             rows += [
                 (name, f"F1 of the check-worthy class at threshold {scorer.threshold:.3f}", f"{sset.f1:.3f}"),
                 (name, "average precision", f"{sset.average_precision:.3f}"),
                 (name, "mean precision@10 per document", f"{sset.precision_at_10:.3f}"),
+                (name, "claims shown by default, each document whole", str(form.shown)),
+                (
+                    name,
+                    "of them, connector at an edge or no finite verb (target <= 1%)",
+                    f"{form.malformed} ({form.rate:.1%})",
+                ),
             ]  # fmt: skip
+            if options["show_malformed"]:
+                rows += [(name, f"  {problem}", text) for text, problem in form.examples]
         if not options["no_speed"]:
             import spacy
             from django.conf import settings
