@@ -19,7 +19,8 @@ def main(arguments: list[str]) -> None:
     rng = random.Random(SEED)
     for argument in arguments:
         path, quota = argument.rsplit(":", 1)
-        claims = [c for c in json.load(open(path))["claims"] if c["kind"] != "not_checkable"]
+        with open(path, encoding="utf-8") as file:
+            claims = [c for c in json.load(file)["claims"] if c["kind"] != "not_checkable"]
         by_sentence: dict[str, int] = {}
         for claim in claims:
             by_sentence[claim["sentence"]] = by_sentence.get(claim["sentence"], 0) + 1

@@ -1,0 +1,56 @@
+from tests.workers._nlp import load_nlp, parse_sentence
+from workers.extraction.atomic import split_atomic
+from workers.extraction.form import form_problem
+
+
+def texts(sentence: str) -> list[str]:
+    return [claim.text for claim in split_atomic(parse_sentence(sentence))]
+
+
+def test_an_including_item_becomes_a_claim_of_its_own_not_a_dangling_fragment():
+    claims = texts("Since 2019 the city has built 4,000 homes, including 1,200 social homes.")
+    assert "Since 2019 the city has built 4,000 homes" in claims
+    assert not any("including" in c.lower() for c in claims), claims
+    assert all(not c.lower().startswith("including") for c in claims)
+
+
+def test_a_salutation_before_a_colon_is_not_part_of_the_claim():
+    [claim] = texts(
+        "Mr. Speaker, Mr. Vice President, Members of Congress: tonight we passed "
+        "a budget of $4 trillion."
+    )
+    assert not claim.startswith("Mr. Speaker"), claim
+    assert "$4 trillion" in claim
+
+
+def test_a_clause_with_a_finite_verb_has_no_problem():
+    doc = load_nlp()("The city has built 4,000 homes.")
+    assert form_problem([t for t in doc if not t.is_punct]) == ""
+
+
+def test_a_fragment_starting_with_a_connector_is_flagged():
+    doc = load_nlp()("Including 1,200 social homes")
+    assert form_problem(list(doc)) == "starts with “including”"
+
+
+def test_a_verbless_greeting_is_flagged_but_a_quantity_phrase_is_not():
+    greeting = load_nlp()("Mr. Speaker, Mr. Vice President")
+    assert form_problem([t for t in greeting if not t.is_punct]) == "no finite verb"
+    quantity = load_nlp()("up to eight launchers, four missiles each")
+    assert form_problem(list(quantity)) == ""
+
+
+def test_a_preposition_cut_from_its_object_is_flagged_but_one_stranded_by_a_relative_is_not():
+    doc = load_nlp()("The officials sent the missiles to Ukraine.")
+    cut = [t for t in doc if t.i <= 5]  # "... the missiles to"
+    assert form_problem(cut) == "ends with “to”"
+    stranded = load_nlp()("This is what they are asking for")
+    assert form_problem(list(stranded)) == ""
+
+
+def test_a_sentence_that_is_no_clause_stays_whole_and_carries_its_problem():
+    [claim] = split_atomic(parse_sentence("The failing New York Times and its 300 reporters."))
+    assert claim.problem == ""  # a quantity phrase: "300 reporters"
+    [claim] = split_atomic(parse_sentence("Slowest economic recovery since the Great Depression."))
+    assert claim.problem == "no finite verb"
+    assert claim.text == "Slowest economic recovery since the Great Depression"
