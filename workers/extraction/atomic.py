@@ -62,6 +62,9 @@ DISCOURSE_ADVERBS = frozenset(
         "hence", "overall", "then",
     }
 )  # fmt: skip
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
+# Alternatives are one claim: in "I either tied or beat Hillary" neither half is asserted.
+ALTERNATIVES = frozenset({"or", "nor"})
 DISCOURSE_PHRASES = (
     ("in", "all"),
     ("in", "addition"),
@@ -102,7 +105,16 @@ def split_atomic(span: Span) -> list[AtomicClaim]:
 
 def _leading_salutation(span: Span) -> set[int]:
     """ "Mr. Speaker, Mr. Vice President, Members of Congress ...: tonight ...": the verbless
-    address before a colon, when a clause follows it."""
+    address before a colon, when a clause follows it; "Mr. Trump, ... your plan ...": a name
+    spoken to; "(inaudible)": a transcriber's note."""
+    doc = span.doc
+    if doc[span.start].text == "(":
+        close = next((t.i for t in doc[span.start : span.start + 6] if t.text == ")"), None)
+        if close is not None:
+            return set(range(span.start, close + 1))
+    vocative = _leading_vocative(span)
+    if vocative:
+        return vocative
     colon = next((t.i for t in span if t.text == ":"), None)
     if colon is None or colon == span.start:
         return set()
@@ -180,6 +192,10 @@ def _stranded_subject(doc: Doc, clause: Token, tokens: set[int]) -> set[int]:
 def _coordinated_clauses(head: Token) -> list[Token]:
     """Verbs coordinated with ``head`` ("sent X and sent Y") or comma-spliced onto it."""
     found = []
+    if any(
+        c.dep_ == "preconj" or (c.dep_ == "cc" and c.lower_ in ALTERNATIVES) for c in head.children
+    ):
+        return found
     for child in head.children:
         if (
             child.dep_ == "conj"
@@ -254,3 +270,16 @@ def _dedupe(claims: Iterable[AtomicClaim]) -> list[AtomicClaim]:
             seen.add(key)
             unique.append(claim)
     return unique
+
+
+def _leading_vocative(span: Span) -> set[int]:
+    """ "Secretary Clinton, as secretary of state, you ...": a name, a comma, and "you" later."""
+    doc = span.doc
+    i = span.start
+    while i < span.end and doc[i].pos_ == "PROPN":
+        i += 1
+    if i == span.start or i >= span.end or doc[i].text != ",":
+        return set()
+    if not any(t.lower_ in SECOND_PERSON for t in doc[i + 1 : span.end]):
+        return set()
+    return set(range(span.start, i + 1))

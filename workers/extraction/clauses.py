@@ -22,6 +22,10 @@ from workers.extraction.vocabulary import BE_FORMS, CHECKABLE_ENTITY_LABELS
 
 OBJECT_DEPS = frozenset({"dobj", "attr", "oprd"})
 WH_WORDS = frozenset({"who", "which", "that", "whom"})
+# "Koch brothers among others, who ...": the antecedent does not say who.
+VAGUE_ANTECEDENTS = frozenset({"other", "others", "one", "some", "those", "kind", "sort", "type"})
+# ", $27 a piece": a rate on the item before, not an item of its own.
+RATE_ENDINGS = (("a", "piece"), ("apiece",), ("each",), ("a", "head"))
 # Punctuation that sets off an apposition or a relative clause.
 SETTING_OFF = frozenset({",", "—", "–", "-", "(", ")"})
 
@@ -129,7 +133,12 @@ def extract_relative_clauses(doc: Doc, tokens: set[int], claims: list[AtomicClai
             if c.dep_ in SUBJECT_DEPS and c.lower_ in WH_WORDS and c.i < relcl.i
         ]
         antecedent = relcl.head
-        if not wh or antecedent.i not in tokens:
+        if not wh or antecedent.i not in tokens or antecedent.lemma_.lower() in VAGUE_ANTECEDENTS:
+            continue
+        # "the team that wiped out bin Laden", "people that contracted COVID": a restrictive
+        # clause says which ones are meant, and the rest means nothing without it. Only a clause
+        # set off by a comma or a dash ("Zelensky — who is visiting") is a claim of its own.
+        if doc[wh[0].i - 1].text not in SETTING_OFF:
             continue
         clause = subtree(relcl) & tokens
         noun = set(range(antecedent.left_edge.i, antecedent.i + 1)) & tokens
@@ -262,12 +271,18 @@ def _list_items(doc: Doc, region: list[int]) -> tuple[list[list[int]], str]:
             break
     else:
         chunks.append(last)
-    # ", including 1,200 social homes": the item is the homes, not "including".
-    chunks = [
-        chunk[1:] if chunk and doc[chunk[0]].lower_ in LIST_INTRODUCERS else chunk
-        for chunk in chunks
-    ]
-    return [chunk for chunk in chunks if chunk], conjunction
+    # ", including 1,200 social homes" (a part of the item before, which "including" needs to
+    # make sense) and ", $27 a piece" (a rate on it) belong to the item before.
+    merged: list[list[int]] = []
+    for chunk in (c for c in chunks if c):
+        words = tuple(doc[i].lower_ for i in chunk)
+        if merged and (
+            words[0] in LIST_INTRODUCERS or any(words[-len(e) :] == e for e in RATE_ENDINGS)
+        ):
+            merged[-1] = merged[-1] + chunk
+        else:
+            merged.append(chunk)
+    return merged, conjunction
 
 
 def _framed(

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
+from workers.extraction.vocabulary import REPORTING_VERBS
+
 # A claim that starts with one of these hangs off something left behind.
 START_CONNECTORS: tuple[tuple[str, ...], ...] = (
     ("and",), ("or",), ("but",), ("nor",), ("plus",), ("including",), ("such", "as"),
@@ -28,10 +30,12 @@ LIST_INTRODUCERS = frozenset(
 )
 # A claim that ends on one of these was cut before what the word introduces.
 END_WORDS = frozenset(
-    {"and", "or", "but", "nor", "including", "such", "which", "whose", "than", "because",
+    {"and", "or", "but", "nor", "yet", "including", "such", "which", "whose", "than", "because",
      "whereas", "while", "if", "the", "a", "an", "its", "their", "his", "her", "our", "my"}
 )  # fmt: skip
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+NOT_THIRD_SINGULAR = frozenset({"i", "you", "we", "they"})
 OBJECT_DEPS = frozenset({"pobj", "pcomp", "dobj"})
 COUNT_ENTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
@@ -49,7 +53,20 @@ def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
             return f"starts with “{' '.join(connector)}”"
     if _dangles(kept[-1], {t.i for t in kept}):
         return f"ends with “{kept[-1].text}”"
-    if finite_words or any(_is_finite(t) for t in kept):
+    if finite_words:
+        return ""
+    if any(_is_finite(t) for t in kept):
+        subjects = [t for t in kept if t.dep_ in SUBJECT_DEPS]
+        first_verb = next(t for t in kept if _is_finite(t))
+        # A relative clause's antecedent stands in for its "who" (not a subject in the parse).
+        if not subjects and not any(
+            t.pos_ in ("NOUN", "PROPN", "PRON") for t in kept if t.i < first_verb.i
+        ):
+            return "no subject"  # "advocated more countries getting them": a line broken off
+        if all(t.lower_ in NOT_THIRD_SINGULAR for t in subjects) and any(
+            t.tag_ == "VBZ" and t.pos_ == "VERB" for t in kept
+        ):
+            return "subject and verb disagree"  # a shared subject on the wrong verb: "I puts"
         return ""
     if is_quantity_phrase(kept):
         return ""
@@ -61,6 +78,10 @@ def _dangles(last: Token, kept: set[int]) -> bool:
         return True
     if last.lower_ == "that" and last.tag_ in ("IN", "WDT"):
         return True
+    if last.lemma_.lower() in REPORTING_VERBS and not any(
+        c.dep_ in ("ccomp", "dobj", "xcomp") and c.i in kept for c in last.children
+    ):
+        return True  # "Governor, Mr. Trump has said": the speaker was cut off
     if last.pos_ == "ADP" and last.tag_ != "RP" and last.dep_ != "prt":
         objects = [c for c in last.children if c.dep_ in OBJECT_DEPS]
         if objects:

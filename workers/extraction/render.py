@@ -15,7 +15,9 @@ from workers.extraction.heads import subject_of, subtree
 MAX_CLAIM_CHARS = 75
 # A clause of fewer word tokens than this ("and it is") is not a claim on its own.
 MIN_CLAIM_WORDS = 3
-QUOTE_MARKS = frozenset({'"', "“", "”", "‘", "’", "«", "»", "'", "`", "``", "''"})
+QUOTE_MARKS = frozenset({'"', "“", "”", "‘", "’", "«", "»", "'", "`", "``", "''", "\\"})
+# "do everything we could [to reduce X]": the purpose is what the object stands for.
+OPEN_OBJECTS = frozenset({"everything", "anything", "something", "all", "whatever", "what"})
 NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", ")", "%"})
 NO_SPACE_AFTER = frozenset({"(", "$", "-"})
 
@@ -47,7 +49,7 @@ def render(
         if token.is_punct and (not kept or (kept[-1].is_punct and kept[-1].text != ")")):
             continue
         kept.append(token)
-    while kept and (kept[-1].is_punct and kept[-1].text != ")" or kept[-1].dep_ == "cc"):
+    while kept and (kept[-1].is_punct and kept[-1].text not in (")", "%") or kept[-1].dep_ == "cc"):
         kept.pop()
     while kept and kept[0].dep_ == "cc" and kept[0].pos_ == "CCONJ":
         kept.pop(0)
@@ -87,8 +89,9 @@ def render_claim(
         return None
     if len(claim.text) > MAX_CLAIM_CHARS:
         dispensable = set(optional or ())
+        last = max(i for i in tokens if not doc[i].is_punct)
         for i in tokens:
-            if _is_purpose(doc[i]) and doc[i].head.i in tokens:
+            if _is_purpose(doc[i]) and doc[i].head.i in tokens and doc[i].right_edge.i >= last:
                 dispensable |= subtree(doc[i])
         core = tokens - dispensable
         shorter = render(doc, core, words, check=True) if dispensable else None
@@ -109,7 +112,10 @@ def _is_purpose(clause: Token) -> bool:
         and first.lower_ == "to"
         and first.tag_ == "TO"
         and subject_of(clause) is None
-        and any(c.dep_ in ("dobj", "nsubjpass", "auxpass") for c in clause.head.children)
+        and any(
+            c.dep_ in ("dobj", "nsubjpass", "auxpass") and c.lower_ not in OPEN_OBJECTS
+            for c in clause.head.children
+        )
     )
 
 
