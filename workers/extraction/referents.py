@@ -2,8 +2,8 @@
 
 "He needs longer-range weapons" cannot be checked without the sentence before it; "Zelensky
 needs longer-range weapons" can. The referent is the nearest person named as a subject before the
-pronoun in the same sentence, else the one named (as subject, or else at all) last in the
-previous sentence, else the sentence's speaker
+pronoun in the same sentence, else the last one named as a subject in the previous sentence
+(not "her son, Felix": a name in an object may be anyone's), else the sentence's speaker
 ("The President of Ukraine posted that he hopes ..."). Inside a direct quote the speaker is "I",
 never "he", so there the speaker is no candidate. Only the claim's text changes: its evidence
 span still points at the words the article wrote.
@@ -33,9 +33,7 @@ def resolve_pronoun(
     named = _people(sentence, excluded, before=first.i, subjects_only=True)
     if named:
         referent = named[-1]
-    elif previous is not None and (
-        people := _people(previous, excluded, subjects_only=True) or _people(previous, excluded)
-    ):
+    elif previous is not None and (people := _people(previous, excluded, subjects_only=True)):
         referent = people[-1]
     elif speaker and not quoted:
         referent = speaker

@@ -43,3 +43,9 @@ def test_without_anyone_named_the_pronoun_stays():
     text = "The weather was cold in Kyiv.\nHe asked Congress for $45 billion in aid.\n"
     found = extract_claims(load_nlp(), text, scorer=FixedScorer())
     assert any(c.text.startswith("He asked Congress") for c in found), found
+
+
+def test_a_person_named_only_in_an_object_is_not_taken_as_the_referent():
+    text = "One woman wrote me about her son, Felix.\nShe adopted him from Ethiopia in 2004.\n"
+    found = extract_claims(load_nlp(), text, scorer=FixedScorer())
+    assert not any(c.text.startswith("Felix adopted") for c in found), found
