@@ -56,6 +56,11 @@ def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
     if finite_words:
         return ""
     if any(_is_finite(t) for t in kept):
+        root = kept[0].sent.root
+        if root.pos_ in ("NOUN", "PROPN", "PRON") and root.i in {t.i for t in kept}:
+            # "Donald Trump's idea that more nations should get ...": verbs, but only in clauses
+            # hanging off a noun; the sentence says nothing about the idea.
+            return "no main clause"
         subjects = [t for t in kept if t.dep_ in SUBJECT_DEPS]
         first_verb = next(t for t in kept if _is_finite(t))
         # A relative clause's antecedent stands in for its "who" (not a subject in the parse).

@@ -69,7 +69,8 @@ def render(
             space = previous.whitespace_ if adjacent else " "
         parts.append(space + words.get(token.i, token.text))
     return AtomicClaim(
-        text="".join(parts),
+        # A backslash glued to a word is an escaped quote mark left in the source.
+        text="".join(parts).strip("\\"),
         start=kept[0].idx,
         end=kept[-1].idx + len(kept[-1]),
         tokens=frozenset(t.i for t in kept),

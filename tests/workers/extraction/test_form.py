@@ -95,3 +95,10 @@ def test_a_sentence_that_is_no_clause_stays_whole_and_carries_its_problem():
     [claim] = split_atomic(parse_sentence("Slowest economic recovery since the Great Depression."))
     assert claim.problem == "no finite verb"
     assert claim.text == "Slowest economic recovery since the Great Depression"
+
+
+def test_a_sentence_whose_verbs_all_hang_off_a_noun_has_no_main_clause():
+    [claim] = split_atomic(
+        parse_sentence("Donald Trump's idea that more nations should get nuclear weapons, Japan.")
+    )
+    assert claim.problem == "no main clause"
