@@ -191,7 +191,7 @@ def _stranded_subject(doc: Doc, clause: Token, tokens: set[int]) -> set[int]:
 
 def _coordinated_clauses(head: Token) -> list[Token]:
     """Verbs coordinated with ``head`` ("sent X and sent Y") or comma-spliced onto it."""
-    found = []
+    found: list[Token] = []
     if any(
         c.dep_ == "preconj" or (c.dep_ == "cc" and c.lower_ in ALTERNATIVES) for c in head.children
     ):

@@ -47,10 +47,9 @@ def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
     ``finite_words``: the caller put a participle into its finite form."""
     if not kept:
         return "empty"
-    lowered = [t.lower_ for t in kept]
-    for connector in START_CONNECTORS:
-        if tuple(lowered[: len(connector)]) == connector:
-            return f"starts with “{' '.join(connector)}”"
+    connector = starting_connector(kept)
+    if connector:
+        return f"starts with “{connector}”"
     if _dangles(kept[-1], {t.i for t in kept}):
         return f"ends with “{kept[-1].text}”"
     if finite_words:
@@ -76,6 +75,15 @@ def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
     if is_quantity_phrase(kept):
         return ""
     return "no finite verb"
+
+
+def starting_connector(words: Sequence[Token]) -> str:
+    """The connector a claim opens with ("including", "such as"), or ""."""
+    lowered = tuple(t.lower_ for t in words[:3])
+    for connector in START_CONNECTORS:
+        if lowered[: len(connector)] == connector:
+            return " ".join(connector)
+    return ""
 
 
 def _dangles(last: Token, kept: set[int]) -> bool:

@@ -19,8 +19,8 @@ from workers.extraction import ClaimCandidate, Scorer, extract_claims
 from workers.extraction.form import (
     FINITE_TAGS,
     RELATIVE_TAGS,
-    START_CONNECTORS,
     is_quantity_phrase,
+    starting_connector,
 )
 from workers.extraction.vocabulary import KIND_NOT_CHECKABLE
 from workers.training import cw_metrics
@@ -48,12 +48,11 @@ def claim_form_problem(doc: Doc) -> str:
         words.pop()
     if not words:
         return "empty"
-    lowered = [t.lower_ for t in words]
-    for connector in START_CONNECTORS:
-        if tuple(lowered[: len(connector)]) == connector:
-            return f"starts with “{' '.join(connector)}”"
+    connector = starting_connector(words)
+    if connector:
+        return f"starts with “{connector}”"
     last = words[-1]
-    if lowered[-1] in END_CONNECTORS and not _fine_ending(last, words):
+    if last.lower_ in END_CONNECTORS and not _fine_ending(last, words):
         return f"ends with “{last.text}”"
     if any(t.tag_ in FINITE_TAGS for t in words) or _subject_with_base_verb(doc):
         return ""
