@@ -3,8 +3,8 @@
 "He needs longer-range weapons" cannot be checked without the sentence before it; "Zelensky
 needs longer-range weapons" can. The referent is the nearest person named as a subject before the
 pronoun in the same sentence, else the last one named as a subject in the previous sentence
-(not "her son, Felix": a name in an object may be anyone's), else the sentence's speaker
-("The President of Ukraine posted that he hopes ..."). Inside a direct quote the speaker is "I",
+(not "her son, Felix": a name in an object may be anyone's), else the sentence's speaker when the
+pronoun is in what the speaker reports ("The President of Ukraine posted that he hopes ..."). Inside a direct quote the speaker is "I",
 never "he", so there the speaker is no candidate. Only the claim's text changes: its evidence
 span still points at the words the article wrote.
 """
@@ -12,6 +12,7 @@ span still points at the words the article wrote.
 from spacy.tokens import Span, Token
 
 from workers.extraction.render import QUOTE_MARKS
+from workers.extraction.vocabulary import REPORTING_VERBS
 
 THIRD_PERSON = frozenset({"he", "she"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -35,11 +36,17 @@ def resolve_pronoun(
         referent = named[-1]
     elif previous is not None and (people := _people(previous, excluded, subjects_only=True)):
         referent = people[-1]
-    elif speaker and not quoted:
+    elif speaker and not quoted and _reported_by(first):
         referent = speaker
     else:
         return text
     return referent + text[len(pronoun.text) :]
+
+
+def _reported_by(pronoun: Token) -> bool:
+    """The pronoun sits in what a reporting verb reports ("posted that he hopes"): only then
+    may it be the speaker, who otherwise says "I"."""
+    return any(a.lemma_.lower() in REPORTING_VERBS for a in pronoun.ancestors)
 
 
 def _opening_pronoun(claim: Span) -> Token | None:

@@ -42,9 +42,13 @@ def render(
     ``check`` fills in ``problem`` (a claim, not a piece of one).
     """
     kept: list[Token] = []
+    bracketed = False  # a transcriber's "[crosstalk]"
     for i in sorted(tokens):
         token = doc[i]
-        if token.is_space or token.text in QUOTE_MARKS:
+        if token.text in ("[", "]"):
+            bracketed = token.text == "["
+            continue
+        if bracketed or token.is_space or token.text in QUOTE_MARKS:
             continue
         if token.is_punct and (not kept or (kept[-1].is_punct and kept[-1].text != ")")):
             continue

@@ -102,3 +102,8 @@ def test_a_sentence_whose_verbs_all_hang_off_a_noun_has_no_main_clause():
         parse_sentence("Donald Trump's idea that more nations should get nuclear weapons, Japan.")
     )
     assert claim.problem == "no main clause"
+
+
+def test_a_transcribers_bracketed_note_inside_a_sentence_is_dropped():
+    claims = texts("Under that plan [crosstalk] they spent $40 billion on roads in 2019.")
+    assert claims and all("crosstalk" not in c for c in claims), claims

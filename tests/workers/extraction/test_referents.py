@@ -1,7 +1,8 @@
 import pytest
 
-from tests.workers._nlp import load_nlp
+from tests.workers._nlp import load_nlp, parse_sentence
 from workers.extraction import extract_claims
+from workers.extraction.referents import resolve_pronoun
 
 
 class FixedScorer:
@@ -49,3 +50,14 @@ def test_a_person_named_only_in_an_object_is_not_taken_as_the_referent():
     text = "One woman wrote me about her son, Felix.\nShe adopted him from Ethiopia in 2004.\n"
     found = extract_claims(load_nlp(), text, scorer=FixedScorer())
     assert not any(c.text.startswith("Felix adopted") for c in found), found
+
+
+def test_the_speaker_is_the_referent_only_of_what_the_speaker_reports():
+    choked = parse_sentence("He choked in 2019 and then got into a Twitter war with Mexico.")
+    text = "He choked in 2019"
+    assert resolve_pronoun(text, choked, choked, None, "Barack Obama") == text
+    posted = parse_sentence("The President of Ukraine posted that he hopes to get 40 batteries.")
+    he = next(t for t in posted if t.lower_ == "he")
+    claim = posted.doc[he.i : posted.end - 1]
+    resolved = resolve_pronoun(claim.text, claim, posted, None, "Zelensky")
+    assert resolved == "Zelensky hopes to get 40 batteries"
