@@ -55,7 +55,9 @@ def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
     if finite_words:
         return ""
     if any(_is_finite(t) for t in kept):
-        root = kept[0].sent.root
+        root = kept[0]
+        while root.head.i != root.i:  # the sentence's root, without building ``Token.sent``
+            root = root.head
         if root.pos_ in ("NOUN", "PROPN", "PRON") and root.i in {t.i for t in kept}:
             # "Donald Trump's idea that more nations should get ...": verbs, but only in clauses
             # hanging off a noun; the sentence says nothing about the idea.
