@@ -1,11 +1,14 @@
 """Choose the sentences of the well-formedness sample (run once, before the claim rules changed).
 
 Reads claims made by the extractor (atomic-3) from whole documents, one JSON file per source
-(``{"claims": [ClaimCandidate fields...]}``), and draws sentences at random with a fixed seed
+(``{"claims": [ClaimCandidate fields...]}``, written from
+``workers.training.wellformed.transcript_claims`` over each labelled JSONL file), and draws sentences at random with a fixed seed
 until each source has its quota of claims shown by default. The sentences, not the claims, are
 the sample: ``docs/wellformed/sample.jsonl`` holds what the extractor makes of them now.
 
     python docs/wellformed/choose_sample.py ct19.json:170 devtest.json:30 > sentences.jsonl
+
+(the ``source`` of each line was then renamed to the labelled file the claims came from).
 """
 
 import json
