@@ -24,6 +24,7 @@ out the parts that become claims of their own, and ``render`` turns tokens back 
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -46,6 +47,7 @@ from workers.extraction.render import (
     MAX_CLAIM_CHARS,
     QUOTE_MARKS,
     AtomicClaim,
+    capitalise,
     render,
     render_claim,
 )
@@ -60,6 +62,9 @@ DISCOURSE_ADVERBS = frozenset(
         "hence", "overall", "then",
     }
 )  # fmt: skip
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
+# Alternatives are one claim: in "I either tied or beat Hillary" neither half is asserted.
+ALTERNATIVES = frozenset({"or", "nor"})
 DISCOURSE_PHRASES = (
     ("in", "all"),
     ("in", "addition"),
@@ -78,7 +83,8 @@ DISCOURSE_PHRASES = (
 def split_atomic(span: Span) -> list[AtomicClaim]:
     """Cut one sentence into its atomic claims, in reading order; never empty for a worded span."""
     doc = span.doc
-    body = set(range(span.start, span.end)) - _leading_discourse(span)
+    body = set(range(span.start, span.end)) - _leading_salutation(span)
+    body -= _leading_discourse(span)
     claims: list[AtomicClaim] = []
     for each_claim, consumed in each_claims(span):
         claims.append(each_claim)
@@ -87,11 +93,37 @@ def split_atomic(span: Span) -> list[AtomicClaim]:
     tokens = body if head.i == span.root.i else lift_clause(head, body)
     _clause_claims(doc, head, tokens, claims)
     claims = _dedupe(c for c in claims if c.text)
+    # A piece that is no standalone clause is dropped; if no piece is, the sentence stays whole
+    # (and, when it is no clause either, carries its ``problem`` so the queue hides it).
+    claims = [c for c in claims if not c.problem]
     if not claims:
-        whole = render(doc, body)
+        whole = render(doc, body, check=True)
         if whole is not None:
-            claims = [whole]
+            claims = [replace(whole, text=capitalise(whole.text))]
     return sorted(claims, key=lambda c: (c.start, c.end))
+
+
+def _leading_salutation(span: Span) -> set[int]:
+    """ "Mr. Speaker, Mr. Vice President, Members of Congress ...: tonight ...": the verbless
+    address before a colon, when a clause follows it; "Mr. Trump, ... your plan ...": a name
+    spoken to; "(inaudible)": a transcriber's note."""
+    doc = span.doc
+    if doc[span.start].text == "(":
+        close = next((t.i for t in doc[span.start : span.start + 6] if t.text == ")"), None)
+        if close is not None:
+            return set(range(span.start, close + 1))
+    vocative = _leading_vocative(span)
+    if vocative:
+        return vocative
+    colon = next((t.i for t in span if t.text == ":"), None)
+    if colon is None or colon == span.start:
+        return set()
+    before, after = span.doc[span.start : colon], span.doc[colon + 1 : span.end]
+    if any(t.pos_ in CLAUSE_POS for t in before) or not any(t.pos_ in CLAUSE_POS for t in after):
+        return set()
+    if not any(t.pos_ == "PROPN" or t.ent_type_ for t in before):
+        return set()
+    return set(range(span.start, colon + 1))
 
 
 def _clause_claims(
@@ -159,7 +191,11 @@ def _stranded_subject(doc: Doc, clause: Token, tokens: set[int]) -> set[int]:
 
 def _coordinated_clauses(head: Token) -> list[Token]:
     """Verbs coordinated with ``head`` ("sent X and sent Y") or comma-spliced onto it."""
-    found = []
+    found: list[Token] = []
+    if any(
+        c.dep_ == "preconj" or (c.dep_ == "cc" and c.lower_ in ALTERNATIVES) for c in head.children
+    ):
+        return found
     for child in head.children:
         if (
             child.dep_ == "conj"
@@ -234,3 +270,16 @@ def _dedupe(claims: Iterable[AtomicClaim]) -> list[AtomicClaim]:
             seen.add(key)
             unique.append(claim)
     return unique
+
+
+def _leading_vocative(span: Span) -> set[int]:
+    """ "Secretary Clinton, as secretary of state, you ...": a name, a comma, and "you" later."""
+    doc = span.doc
+    i = span.start
+    while i < span.end and doc[i].pos_ == "PROPN":
+        i += 1
+    if i == span.start or i >= span.end or doc[i].text != ",":
+        return set()
+    if not any(t.lower_ in SECOND_PERSON for t in doc[i + 1 : span.end]):
+        return set()
+    return set(range(span.start, i + 1))

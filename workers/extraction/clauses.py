@@ -15,12 +15,17 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
+from workers.extraction.form import LIST_INTRODUCERS
 from workers.extraction.heads import CLAUSE_POS, SUBJECT_DEPS, subject_of, subtree
 from workers.extraction.render import AtomicClaim, capitalise, render, render_claim
 from workers.extraction.vocabulary import BE_FORMS, CHECKABLE_ENTITY_LABELS
 
 OBJECT_DEPS = frozenset({"dobj", "attr", "oprd"})
 WH_WORDS = frozenset({"who", "which", "that", "whom"})
+# "Koch brothers among others, who ...": the antecedent does not say who.
+VAGUE_ANTECEDENTS = frozenset({"other", "others", "one", "some", "those", "kind", "sort", "type"})
+# ", $27 a piece": a rate on the item before, not an item of its own.
+RATE_ENDINGS = (("a", "piece"), ("apiece",), ("each",), ("a", "head"))
 # Punctuation that sets off an apposition or a relative clause.
 SETTING_OFF = frozenset({",", "—", "–", "-", "(", ")"})
 
@@ -128,7 +133,12 @@ def extract_relative_clauses(doc: Doc, tokens: set[int], claims: list[AtomicClai
             if c.dep_ in SUBJECT_DEPS and c.lower_ in WH_WORDS and c.i < relcl.i
         ]
         antecedent = relcl.head
-        if not wh or antecedent.i not in tokens:
+        if not wh or antecedent.i not in tokens or antecedent.lemma_.lower() in VAGUE_ANTECEDENTS:
+            continue
+        # "the team that wiped out bin Laden", "people that contracted COVID": a restrictive
+        # clause says which ones are meant, and the rest means nothing without it. Only a clause
+        # set off by a comma or a dash ("Zelensky — who is visiting") is a claim of its own.
+        if doc[wh[0].i - 1].text not in SETTING_OFF:
             continue
         clause = subtree(relcl) & tokens
         noun = set(range(antecedent.left_edge.i, antecedent.i + 1)) & tokens
@@ -235,14 +245,12 @@ def split_object_list(doc: Doc, head: Token, tokens: set[int], claims: list[Atom
             if len(listed) == 1
             else f"{', '.join(listed[:-1])} {conjunction} {listed[-1]}"
         )
-        claims.append(
-            _framed(prefix, joined, rendered_plain[0].start, rendered_plain[-1].end, suffix)
-        )
+        claims.append(_framed(doc, prefix, joined, rendered_plain, suffix))
     for item in counted:
         rendered = render(doc, set(item))
         if rendered is None or any(s <= rendered.start and rendered.end <= e for s, e in claimed):
             continue  # an "each" claim already states this item
-        claims.append(_framed(prefix, rendered.text, rendered.start, rendered.end, suffix))
+        claims.append(_framed(doc, prefix, rendered.text, [rendered], suffix))
     return True
 
 
@@ -263,17 +271,36 @@ def _list_items(doc: Doc, region: list[int]) -> tuple[list[list[int]], str]:
             break
     else:
         chunks.append(last)
-    return [chunk for chunk in chunks if chunk], conjunction
+    # ", including 1,200 social homes" (a part of the item before, which "including" needs to
+    # make sense) and ", $27 a piece" (a rate on it) belong to the item before.
+    merged: list[list[int]] = []
+    for chunk in (c for c in chunks if c):
+        words = tuple(doc[i].lower_ for i in chunk)
+        if merged and (
+            words[0] in LIST_INTRODUCERS or any(words[-len(e) :] == e for e in RATE_ENDINGS)
+        ):
+            merged[-1] = merged[-1] + chunk
+        else:
+            merged.append(chunk)
+    return merged, conjunction
 
 
 def _framed(
-    prefix: AtomicClaim | None, middle: str, start: int, end: int, suffix: AtomicClaim | None
+    doc: Doc,
+    prefix: AtomicClaim | None,
+    middle: str,
+    items: list[AtomicClaim],
+    suffix: AtomicClaim | None,
 ) -> AtomicClaim:
     parts = [p for p in (prefix.text if prefix else "", middle, suffix.text if suffix else "") if p]
+    tokens = set().union(*(c.tokens for c in (prefix, *items, suffix) if c is not None))
+    whole = render(doc, tokens, check=True)
     return AtomicClaim(
         text=capitalise(" ".join(parts)),
-        start=prefix.start if prefix else start,
-        end=suffix.end if suffix else end,
+        start=prefix.start if prefix else items[0].start,
+        end=suffix.end if suffix else items[-1].end,
+        tokens=frozenset(tokens),
+        problem=whole.problem if whole is not None else "empty",
     )
 
 

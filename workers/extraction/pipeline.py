@@ -7,7 +7,8 @@ the ones it loaded once per process (``workers.nlp``).
 1. The article is cut into blocks at line breaks (a line break ends a sentence even without a full
    stop), and spaCy cuts each block into sentences, parsed once in batches (``sentences``).
 2. The scorer rates every sentence; those under its threshold (chosen on held-out data) give no
-   claims.
+   claims. Each claim then gets its own score, the sentence's moved by what the claim carries
+   (``claim_score``), and one that falls under the threshold is not queued.
 3. Each check-worthy sentence is split into atomic claims (``atomic``), each with its own
    evidence span, kind, quantities and entities; the speaker comes from the sentence and the
    ones before it (``attribution``).
@@ -25,14 +26,16 @@ from spacy.tokens import Span
 
 from workers.extraction.atomic import split_atomic
 from workers.extraction.attribution import Attribution, attribute_sentences
+from workers.extraction.claim_score import claim_features, claim_score
 from workers.extraction.duplicates import claim_fingerprint, find_duplicate_pairs
 from workers.extraction.kinds import classify_kind
 from workers.extraction.quantities import find_quantities
+from workers.extraction.referents import resolve_pronoun
 from workers.extraction.sentences import Sentence, split_sentences
 from workers.extraction.vocabulary import KIND_NOT_CHECKABLE, KIND_QUANTITY
 
 # Stored on each article; bumped whenever the same text can give different claims.
-EXTRACTOR_VERSION = "atomic-3"
+EXTRACTOR_VERSION = "atomic-4"
 
 # Fewer word tokens than this is a heading or a fragment, not a claim.
 MIN_SENTENCE_WORDS = 4
@@ -81,14 +84,21 @@ def extract_claims(
     attributions = attribute_sentences(spans)
 
     candidates: list[ClaimCandidate] = []
+    previous: Span | None = None
     for sentence, score, attribution in zip(sentences, scores, attributions, strict=True):
         if score >= scorer.threshold:
-            candidates.extend(_sentence_claims(sentence, text, score, attribution))
+            claims = _sentence_claims(sentence, text, score, attribution, previous)
+            # A claim stands on its own score: one the queue would show sinks out of it when it
+            # alone is not worth checking. Hidden ones stay, for the desk's "show hidden" view.
+            candidates.extend(
+                c for c in claims if c.score >= scorer.threshold or c.kind == KIND_NOT_CHECKABLE
+            )
+        previous = sentence.span
     return _link_duplicates(candidates)
 
 
 def _sentence_claims(
-    sentence: Sentence, text: str, score: float, attribution: Attribution
+    sentence: Sentence, text: str, score: float, attribution: Attribution, previous: Span | None
 ) -> list[ClaimCandidate]:
     span = sentence.span
     doc = span.doc
@@ -101,19 +111,30 @@ def _sentence_claims(
         inside = [q for q in quantities if atomic.start <= q.start and q.end <= atomic.end]
         sub = doc.char_span(atomic.start, atomic.end, alignment_mode="expand")
         kind = sentence_kind
-        if sub is not None and sentence_kind != KIND_NOT_CHECKABLE:
+        if atomic.problem:
+            kind = KIND_NOT_CHECKABLE  # the sentence is no clause: kept, hidden by default
+        elif sub is not None and sentence_kind != KIND_NOT_CHECKABLE:
             kind = classify_kind(sub)
             if inside and kind != KIND_NOT_CHECKABLE:
                 kind = KIND_QUANTITY
         ents = sub.ents if sub is not None else span.ents
+        claim_text = atomic.text
+        if sub is not None:
+            claim_text = resolve_pronoun(claim_text, sub, span, previous, attribution.speaker)
+        features = claim_features(
+            sub if sub is not None else span,
+            kind=kind,
+            well_formed=not atomic.problem,
+            text=claim_text,
+        )
         claims.append(
             ClaimCandidate(
-                text=atomic.text,
+                text=claim_text,
                 sentence=sentence_text,
                 start=base + atomic.start,
                 end=base + atomic.end,
                 kind=kind,
-                score=round(float(score), 4),
+                score=round(claim_score(float(score), features), 4),
                 entities=[
                     {
                         "text": e.text,
@@ -128,7 +149,7 @@ def _sentence_claims(
                 ],
                 speaker=attribution.speaker,
                 speaker_via=attribution.via,
-                fingerprint=claim_fingerprint(atomic.text),
+                fingerprint=claim_fingerprint(claim_text),
             )
         )
     return claims

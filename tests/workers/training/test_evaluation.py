@@ -31,6 +31,7 @@ def test_on_the_sample_article_the_targets_that_matter_hold():
     assert report.quantities_correct == report.quantities_total == 6, report.missed_quantities
     assert report.duplicates_linked == report.duplicates_total == 1
     assert report.sentence_recall >= 0.9
+    assert report.sentence_precision >= 0.85
     assert report.claims_recalled / report.claims_total >= 0.8
 
 
@@ -63,6 +64,9 @@ def test_the_command_prints_one_table_for_any_labelled_file(small_set):
     assert "average precision" in table and "mean precision@10" in table
     assert "gold quantities right (value, unit, qualifier)" in table
     assert "whole extractor: words/s" in table
+    assert "claims shown by default, each document whole" in table
+    [form_line] = [line for line in table.splitlines() if "no finite verb (target" in line]
+    assert form_line.endswith("0 (0.0%)")
     [ap_line] = [line for line in table.splitlines() if "average precision" in line]
     assert float(ap_line.split()[-1]) == pytest.approx(1.0)  # both statistics outrank the chatter
 

@@ -25,6 +25,7 @@ from workers.training.evaluation import (
     measure_speed,
     speed_text,
 )
+from workers.training.wellformed import form_report, transcript_claims
 
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[3] / "claims" / "sample" / "patriot-article.txt"
 
@@ -48,6 +49,10 @@ class Command(BaseCommand):
             "the text file, looked up beside it",
         )  # fmt: skip
         parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+        parser.add_argument(
+            "--show-malformed", action="store_true",
+            help="list the claims the mechanical well-formedness check rejects",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         for path in options["data"]:
@@ -86,6 +91,18 @@ class Command(BaseCommand):
             ]  # fmt: skip
         for path in options["data"]:
             rows += self._data_rows(nlp, scorer, path)
+            form = form_report(nlp, transcript_claims(nlp, scorer, path))
+            name = f"{Path(path).name}: well-formed claims"
+            rows += [
+                (name, "claims shown by default, each document whole", str(form.shown)),
+                (
+                    name,
+                    "of them, connector at an edge or no finite verb (target <= 1%)",
+                    f"{form.malformed} ({form.rate:.1%})",
+                ),
+            ]
+            if options["show_malformed"]:
+                rows += [(name, f"  {problem}", text) for text, problem in form.examples]
         if not options["no_speed"]:
             import spacy
             from django.conf import settings
