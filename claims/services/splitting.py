@@ -149,7 +149,18 @@ def article_extract_claims(
             return SplitOutcome("busy", retry_in=max(1.0, (expires - now).total_seconds()))
         return SplitOutcome("skipped", reason=f"article is already {row['status']}")
 
-    body, language = Article.objects.values_list("body", "language").get(pk=article_id)
+    body, language, attempts = Article.objects.values_list("body", "language", "attempts").get(
+        pk=article_id
+    )
+    if attempts > settings.FACTCHECK_MAX_SPLIT_ATTEMPTS:
+        # Earlier attempts never finished: most likely the text kills its worker (out of memory,
+        # a crash), and Celery hands a message whose worker died straight back. Stop here.
+        reason = (
+            f"Gave up after {attempts - 1} attempts: each one stopped before finishing (the "
+            "worker was killed or crashed, perhaps out of memory on this text)."
+        )
+        article_mark_failed(article_id=article_id, reason=reason, token=token)
+        return SplitOutcome("failed", reason=reason)
     if language not in ("", "en"):
         # The extractor reads English only: run on other text it would invent nonsense claims.
         # The article stays (split, with no claims) and says why.
