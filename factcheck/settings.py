@@ -12,6 +12,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -279,6 +280,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=1)
+if CELERY_TASK_SOFT_TIME_LIMIT >= FACTCHECK_SPLIT_LEASE_SECONDS:
+    # Else a slow split still running would be presumed dead and split a second time at once.
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT ({CELERY_TASK_SOFT_TIME_LIMIT} s) must be below "
+        f"FACTCHECK_SPLIT_LEASE_SECONDS ({FACTCHECK_SPLIT_LEASE_SECONDS} s)"
+    )
+# The sweep has a queue of its own (every worker reads both unless started with -Q), so it is
+# not stuck behind a backlog of splits; docker-compose.yml gives it a worker of its own too.
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("sweep")]
+CELERY_TASK_ROUTES = {"workers.sweep_articles": {"queue": "sweep"}}
 # A web request must not hang when the broker is down: the article is stored and the sweep
 # queues it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

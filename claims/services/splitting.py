@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from claims.models import Article, AuditEvent, Claim, Verdict
 from claims.services.audit import audit_record
+from claims.services.duplicate_links import claim_duplicates_relink
 from claims.text import LANGUAGE_NAMES
 
 logger = logging.getLogger(__name__)
@@ -210,6 +211,8 @@ def _article_store_claims(
         audit_record(action=AuditEvent.Action.SPLIT_FAILED, article=article, message=reason)
         return SplitOutcome("refused", reason=reason)
 
+    # Other articles' claims that restate these must not be left duplicates of nothing.
+    claim_duplicates_relink(article_id=article.pk)
     article.claims.all().delete()
     claims = Claim.objects.bulk_create(
         Claim(
@@ -262,6 +265,7 @@ def _link_duplicates(claims: list[Claim], duplicate_of: Sequence[int | None]) ->
     elsewhere: dict[str, int] = {}
     earlier = (
         Claim.objects.filter(fingerprint__in=fingerprints, duplicate_of__isnull=True)
+        .exclude(status=Claim.Status.DUPLICATE)
         .exclude(article_id=claims[0].article_id)
         .order_by("created_at", "id")
         .values_list("fingerprint", "id")
