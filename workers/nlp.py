@@ -47,7 +47,7 @@ def extract_article(body: str) -> tuple[Sequence[ClaimCandidate], str]:
             body,
             scorer=scorer,
             max_claims=settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE,
-            max_comparisons=settings.FACTCHECK_DUPLICATE_COMPARISONS_PER_CLAIM,
+            max_comparisons=settings.FACTCHECK_DUPLICATE_COMPARISONS,
         )
     except ExtractionInputError as exc:
         raise ExtractionRefused(str(exc)) from exc
