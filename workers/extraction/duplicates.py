@@ -135,12 +135,12 @@ def find_restatements(
             result.append(None)
             continue
         g = group_of[tokens]
-        h = restates[g]
-        earliest = first_of[groups[h]] if h is not None else None
+        target = restates[g]
+        earliest = first_of[groups[target]] if target is not None else None
         if earliest is None and first_of[tokens] != j:
             earliest = first_of[tokens]
         # Point at the first statement, never at another restatement.
-        result.append(earliest if earliest is None else _root(result, earliest))
+        result.append(None if earliest is None else _root(result, earliest))
     return result
 
 

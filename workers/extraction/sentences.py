@@ -4,7 +4,7 @@ A line break ends a sentence even without a full stop (headings, captions, list 
 offset is into the original text, so ``text[s.start:s.end]`` is exactly the sentence ``s``.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,10 +60,8 @@ def split_sentences(nlp: Language, text: str, *, batch_size: int = 16) -> list[S
         # Later steps read entities and noun chunks through ``span.doc``, which spaCy walks
         # whole: fine for a paragraph, quadratic for a line of thousands of sentences. Sentences
         # of such a line get a Doc of their own (they lose only the paragraph's context).
-        alone = len(sents) > MAX_SENTENCES_PER_DOC
-        head, array = (
-            (doc._get_array_attrs(), doc.to_array(doc._get_array_attrs())) if alone else ((), None)
-        )
+        head: list[Any] = list(doc._get_array_attrs())
+        array = doc.to_array(head) if len(sents) > MAX_SENTENCES_PER_DOC else None
         for sent in sents:
             span = _trim(sent)
             if span is not None:
@@ -74,19 +72,20 @@ def split_sentences(nlp: Language, text: str, *, batch_size: int = 16) -> list[S
     return sentences
 
 
-def _own_doc(span: Span, head: Sequence[int], array: Any) -> Span:
+def _own_doc(span: Span, head: list[Any], array: Any) -> Span:
     """``span.as_doc()[:]`` in time proportional to the span: ``as_doc`` reads ``span.ents``,
     which walks the whole parent Doc. ``array`` is the parent's ``to_array(head)``, made once."""
     doc = Doc(
         span.doc.vocab, words=[t.text for t in span], spaces=[bool(t.whitespace_) for t in span]
     )
     part = array[span.start : span.end].copy()
-    span._fix_dep_copy(head, part)  # heads outside the sentence are re-attached inside it
+    # Heads outside the sentence are re-attached inside it (spaCy's own step in as_doc).
+    span._fix_dep_copy(head, part)  # type: ignore[attr-defined]
     iob = head.index(ENT_IOB)
     if len(part) and part[0][iob] == 1:  # an entity begun before the span begins in it
         part[0][iob] = 3
     doc.from_array(head, part)
-    doc.noun_chunks_iterator = span.doc.noun_chunks_iterator
+    doc.noun_chunks_iterator = span.doc.noun_chunks_iterator  # type: ignore[attr-defined]
     doc.tensor = span.doc.tensor[span.start : span.end]
     return doc[:]
 
