@@ -27,6 +27,7 @@ def main() -> int:
     benches: list[tuple[str, list[str]]] = [
         ("extraction quality and speed", extraction()),
         ("check-worthiness scoring speed", [PYTHON, "bench/checkworthiness_speed.py", str(dev)]),
+        ("one sentence repeated to 198,000 characters", [PYTHON, "bench/repetitive_article.py"]),
         (
             "admin changelist at 1,000,000 claims (PostgreSQL)",
             [PYTHON, "bench/admin_changelist.py"],
