@@ -277,7 +277,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 # Tasks are idempotent, so a message is acknowledged only after the work is done, and a worker
-# killed mid-task hands its message back instead of dropping it.
+# killed mid-task hands its message back instead of dropping it (at once, same task id: the
+# attempt cap, applied when a split takes the article, ends a text that keeps killing workers).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
