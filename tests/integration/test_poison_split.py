@@ -2,8 +2,6 @@
 Celery with the same task id at once; the attempt cap, applied when the article is taken, ends it
 as failed with a reason, and the worker goes on splitting the other articles."""
 
-from pathlib import Path
-
 import pytest
 
 from claims.models import Article, AuditEvent, Claim
@@ -34,9 +32,7 @@ def _statuses(ids: list[int]) -> dict[int, str]:
     return dict(Article.objects.filter(pk__in=ids).values_list("pk", "status"))
 
 
-def test_an_article_that_kills_its_worker_ends_failed_and_the_others_split(
-    start_worker, reviewer, tmp_path: Path
-):
+def test_an_article_that_kills_its_worker_ends_failed_and_the_others_split(start_worker, reviewer):
     poison = _ingest(reviewer, f"Exports of wheat reached 3 million tonnes. {POISON}")
     others = [_ingest(reviewer, body) for body in ARTICLES]
     worker = start_worker(
