@@ -7,7 +7,7 @@ import signal
 from collections.abc import Sequence
 from typing import Any
 
-from celery.signals import worker_process_init
+from celery.signals import task_prerun
 
 from factcheck.celery import app
 
@@ -16,17 +16,21 @@ POISON = "POISON-PILL"
 __all__ = ["POISON", "app"]
 
 
-@worker_process_init.connect
+@task_prerun.connect
 def _poison_the_extractor(**kwargs: Any) -> None:
-    # In each pool process, once Django is set up; the split task imports ``extract_article``
-    # from ``workers.nlp`` when it runs, so it gets this one.
+    # In the pool process, just before a task runs (not at process start: a slow start-up gets
+    # the new process killed by Celery). The split task imports ``extract_article`` from
+    # ``workers.nlp`` when it runs, so it gets this one.
     import workers.nlp
 
     real = workers.nlp.extract_article
+    if getattr(real, "poisoned", False):
+        return
 
     def extract_or_die(body: str) -> tuple[Sequence[Any], str]:
         if POISON in body:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(body)
 
+    extract_or_die.poisoned = True  # type: ignore[attr-defined]
     workers.nlp.extract_article = extract_or_die
