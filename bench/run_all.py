@@ -78,6 +78,11 @@ def benches(quick: bool) -> list[tuple[str, list[str], dict[str, str]]]:
         ("agreement figures for the stats page", [PYTHON, "bench/agreement_speed.py"], {}),
         ("worker peak memory", [PYTHON, "bench/worker_rss.py"], {}),
         (
+            "one sentence repeated to 198,000 characters",
+            [PYTHON, "bench/repetitive_article.py"],
+            {},
+        ),
+        (
             "admin changelist at 1,000,000 claims (PostgreSQL)",
             [PYTHON, "bench/admin_changelist.py"],
             {},

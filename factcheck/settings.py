@@ -12,6 +12,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -223,6 +224,12 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = _axes_lockout_parameters("AXES_LOCKOUT_PARAMETERS", "username+ip_address")
+# Behind N trusted proxies (nginx: 1) the client is the N-th address from the right of
+# X-Forwarded-For; and a username failing this often from any addresses is locked as well.
+FACTCHECK_TRUSTED_PROXY_COUNT = env_int("FACTCHECK_TRUSTED_PROXY_COUNT", 0, minimum=0)
+FACTCHECK_USERNAME_FAILURE_LIMIT = env_int("FACTCHECK_USERNAME_FAILURE_LIMIT", 30, minimum=1)
+AXES_CLIENT_IP_CALLABLE = "claims.login_lockout.client_ip_address"
+AXES_HANDLER = "claims.login_lockout.LoginLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_REDIRECT_URL = "claims:queue"
@@ -248,6 +255,9 @@ FACTCHECK_CHECKWORTHINESS_MODEL = env_str("FACTCHECK_CHECKWORTHINESS_MODEL", "")
 FACTCHECK_CHECKWORTHINESS_NEURAL_MODEL = env_str("FACTCHECK_CHECKWORTHINESS_NEURAL_MODEL", "")
 # Threads onnxruntime may use inside one worker process for the neural scorer.
 FACTCHECK_ONNX_THREADS = env_int("FACTCHECK_ONNX_THREADS", 1, minimum=1)
+# More claims than this fail the split, saying why; restatements: earlier claims compared, at most.
+FACTCHECK_MAX_CLAIMS_PER_ARTICLE = env_int("FACTCHECK_MAX_CLAIMS_PER_ARTICLE", 10_000, minimum=1)
+FACTCHECK_DUPLICATE_COMPARISONS = env_int("FACTCHECK_DUPLICATE_COMPARISONS", 200, minimum=1)
 # A split that has held an article this long without finishing is presumed dead and re-queued.
 FACTCHECK_SPLIT_LEASE_SECONDS = env_int("FACTCHECK_SPLIT_LEASE_SECONDS", 600, minimum=1)
 # After this many attempts the sweep stops re-queueing and marks the article failed.
@@ -306,12 +316,22 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 # Tasks are idempotent, so a message is acknowledged only after the work is done, and a worker
-# killed mid-task hands its message back instead of dropping it.
+# killed mid-task hands its message back instead of dropping it (at once, same task id: the
+# attempt cap, applied when a split takes the article, ends a text that keeps killing workers).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=1)
+if CELERY_TASK_SOFT_TIME_LIMIT >= FACTCHECK_SPLIT_LEASE_SECONDS:
+    # Else a split still running is presumed dead and split a second time.
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT ({CELERY_TASK_SOFT_TIME_LIMIT} s) must be below "
+        f"FACTCHECK_SPLIT_LEASE_SECONDS ({FACTCHECK_SPLIT_LEASE_SECONDS} s)"
+    )
+# The sweep's own queue (workers read both unless given -Q) keeps it clear of a split backlog.
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("sweep")]
+CELERY_TASK_ROUTES = {"workers.sweep_articles": {"queue": "sweep"}}
 # A web request must not hang when the broker is down: the article is stored and the sweep
 # queues it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

@@ -59,7 +59,13 @@ def extract_article(body: str) -> tuple[Sequence[ClaimCandidate], str]:
     failed with that reason instead of retrying."""
     scorer = get_scorer()
     try:
-        candidates = extract_claims(get_nlp(), body, scorer=scorer)
+        candidates = extract_claims(
+            get_nlp(),
+            body,
+            scorer=scorer,
+            max_claims=settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE,
+            max_comparisons=settings.FACTCHECK_DUPLICATE_COMPARISONS,
+        )
     except ExtractionInputError as exc:
         raise ExtractionRefused(str(exc)) from exc
     return candidates, f"{EXTRACTOR_VERSION}+{scorer.version}"

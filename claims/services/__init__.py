@@ -7,6 +7,7 @@ from this package:
 
 - ``audit``: the audit trail.
 - ``articles``: storing, editing, deleting and re-splitting articles.
+- ``duplicate_links``: other articles' duplicates when an article's claims go away.
 - ``splitting``: the split task's name, storing the extractor's claims, failures, the sweep.
 - ``queue``: leases on claims (next, take, renew, release).
 - ``triage``: dismiss, assign, release, duplicates, priority, for one claim or a selection.
@@ -33,6 +34,7 @@ from claims.services.articles import (
 )
 from claims.services.audit import audit_record, audit_record_claim
 from claims.services.blind_review import verdict_review_blind
+from claims.services.duplicate_links import claim_duplicates_relink
 from claims.services.idempotency import (
     IdempotencyKeyReused,
     idempotency_key_clean,
@@ -149,6 +151,7 @@ __all__ = [
     "articles_sweep",
     "audit_record",
     "audit_record_claim",
+    "claim_duplicates_relink",
     "claim_assign",
     "claim_blind_review_due",
     "claim_dismiss",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from claims.models import Article, AuditEvent
 from claims.services import splitting
 from claims.services.audit import audit_record
+from claims.services.duplicate_links import claim_duplicates_relink
 from claims.services.splitting import article_claims_worked_on
 from claims.text import (
     clean_text,
@@ -158,6 +159,8 @@ def article_delete(*, article_id: int, by: Any) -> bool:
         return False
     claims = article.claims.count()
     title = article.title
+    # Other articles' claims that restate these must not be left duplicates of nothing.
+    claim_duplicates_relink(article_id=article_id, actor=by)
     article.delete()
     audit_record(
         action=AuditEvent.Action.DELETE,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from claims.models import Article, AuditEvent, Claim, Verdict
 from claims.services import events
 from claims.services.audit import audit_record
+from claims.services.duplicate_links import claim_duplicates_relink
 from claims.text import LANGUAGE_NAMES
 
 logger = logging.getLogger(__name__)
@@ -150,7 +151,18 @@ def article_extract_claims(
             return SplitOutcome("busy", retry_in=max(1.0, (expires - now).total_seconds()))
         return SplitOutcome("skipped", reason=f"article is already {row['status']}")
 
-    body, language = Article.objects.values_list("body", "language").get(pk=article_id)
+    body, language, attempts = Article.objects.values_list("body", "language", "attempts").get(
+        pk=article_id
+    )
+    if attempts > settings.FACTCHECK_MAX_SPLIT_ATTEMPTS:
+        # Earlier attempts never finished: most likely the text kills its worker (out of memory,
+        # a crash), and Celery hands a message whose worker died straight back. Stop here.
+        reason = (
+            f"Gave up after {attempts - 1} attempts: each one stopped before finishing (the "
+            "worker was killed or crashed, perhaps out of memory on this text)."
+        )
+        article_mark_failed(article_id=article_id, reason=reason, token=token)
+        return SplitOutcome("failed", reason=reason)
     if language not in ("", "en"):
         # The extractor reads English only: run on other text it would invent nonsense claims.
         # The article stays (split, with no claims) and says why.
@@ -200,6 +212,8 @@ def _article_store_claims(
         audit_record(action=AuditEvent.Action.SPLIT_FAILED, article=article, message=reason)
         return SplitOutcome("refused", reason=reason)
 
+    # Other articles' claims that restate these must not be left duplicates of nothing.
+    claim_duplicates_relink(article_id=article.pk)
     article.claims.all().delete()
     claims = Claim.objects.bulk_create(
         Claim(
@@ -253,6 +267,7 @@ def _link_duplicates(claims: list[Claim], duplicate_of: Sequence[int | None]) ->
     elsewhere: dict[str, int] = {}
     earlier = (
         Claim.objects.filter(fingerprint__in=fingerprints, duplicate_of__isnull=True)
+        .exclude(status=Claim.Status.DUPLICATE)
         .exclude(article_id=claims[0].article_id)
         .order_by("created_at", "id")
         .values_list("fingerprint", "id")

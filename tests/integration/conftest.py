@@ -20,7 +20,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 # Short timings so the sweep's recovery shows within a test's patience.
 WORKER_TIMINGS = {
-    "FACTCHECK_SPLIT_LEASE_SECONDS": "10",
+    "FACTCHECK_SPLIT_LEASE_SECONDS": "60",
+    # Below the lease, as settings insist, and long enough for a first split (which loads the
+    # model) on a busy machine.
+    "CELERY_TASK_SOFT_TIME_LIMIT": "50",
+    "CELERY_TASK_TIME_LIMIT": "55",
     "FACTCHECK_QUEUED_TIMEOUT_SECONDS": "4",
     "FACTCHECK_SWEEP_INTERVAL_SECONDS": "1",
     "CELERY_EMBEDDED_POLLING_INTERVAL": "0.2",
@@ -62,18 +66,22 @@ def _check_broker() -> None:
 
 
 class Worker:
-    def __init__(self, log: Path, *, beat: bool) -> None:
+    def __init__(
+        self, log: Path, *, beat: bool, app: str = "factcheck", env: dict[str, str] | None = None
+    ) -> None:
         self.log = log
+        extra_env = env or {}
         env = {
             **os.environ,
             **WORKER_TIMINGS,
+            **extra_env,
             "DATABASE_URL": worker_database_url(),
             "FACTCHECK_VAR_DIR": str(settings.VAR_DIR),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "PYTHONUNBUFFERED": "1",
         }
         cmd = [
-            sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--loglevel", "INFO",
+            sys.executable, "-m", "celery", "-A", app, "worker", "--loglevel", "INFO",
             "--concurrency", "1", "--pool", "prefork", "--without-gossip", "--without-mingle",
             "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h",
         ]  # fmt: skip
@@ -117,8 +125,11 @@ def start_worker(transactional_db: None, tmp_path: Path) -> Iterator[Callable[..
     app.control.purge()  # messages left by an earlier test would race this one
     workers: list[Worker] = []
 
-    def start(*, beat: bool = False) -> Worker:
-        worker = Worker(tmp_path / f"worker{len(workers)}.log", beat=beat)
+    def start(
+        *, beat: bool = False, app: str = "factcheck", env: dict[str, str] | None = None
+    ) -> Worker:
+        """``app``: the Celery app module (a test may wrap the project's); ``env``: overrides."""
+        worker = Worker(tmp_path / f"worker{len(workers)}.log", beat=beat, app=app, env=env)
         workers.append(worker)
         return worker
 

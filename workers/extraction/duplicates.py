@@ -76,39 +76,77 @@ def similarity(a: str, b: str) -> float:
     return _similarity(_tokens(a), _tokens(b))
 
 
-def find_duplicate_pairs(
-    texts: Sequence[str], *, threshold: float = DUPLICATE_THRESHOLD
-) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, where text ``j`` restates text ``i``, ordered by ``j``, ``i``.
+# Earlier claims compared with each new one, at most: past this a restatement may go unlinked,
+# but an article of thousands of near-identical lines stays linear instead of quadratic.
+MAX_COMPARISONS = 200
 
-    Only pairs that can reach the threshold are compared (prefix filtering): if the Jaccard
-    similarity of A and B is at least t, they share at least ceil(t * |A|) tokens, so with every
-    set's tokens in one global order (rarest first), the first |A| - ceil(t * |A|) + 1 tokens of
-    A and of B have one in common. An inverted index over those prefixes finds the candidates.
+
+def find_restatements(
+    texts: Sequence[str],
+    *,
+    threshold: float = DUPLICATE_THRESHOLD,
+    max_comparisons: int = MAX_COMPARISONS,
+) -> list[int | None]:
+    """For each text, the index of the first statement it restates (never a restatement), or None.
+
+    Texts with the same normalised tokens are grouped first, so 6,000 copies of one sentence cost
+    6,000 dictionary look-ups, not 18 million comparisons; a copy points at the group's first.
+    Distinct token sets are then compared only where they can reach the threshold (prefix
+    filtering): if the Jaccard similarity of A and B is at least t, they share at least
+    ceil(t * |A|) tokens, so with every set's tokens in one global order (rarest first), the first
+    |A| - ceil(t * |A|) + 1 tokens of A and of B have one in common. An inverted index over those
+    prefixes finds the candidates; each set is compared with at most ``max_comparisons`` earlier
+    ones, earliest first, and stops at the first match (the earliest statement is the one wanted).
     """
     token_sets = [_tokens(text) for text in texts]
-    frequency = Counter(token for tokens in token_sets for token in tokens)
+    first_of: dict[frozenset[str], int] = {}
+    for j, tokens in enumerate(token_sets):
+        if tokens:
+            first_of.setdefault(tokens, j)
+    # Distinct sets in order of first appearance: their indexes in ``groups`` are that order too.
+    groups = list(first_of)
+    frequency = Counter(token for tokens in groups for token in tokens)
     index: dict[str, list[int]] = {}
-    pairs = []
-    for j, later in enumerate(token_sets):
-        if not later:
-            continue
+    # For each group, the earliest earlier group it restates.
+    restates: list[int | None] = []
+    for g, later in enumerate(groups):
         ordered = sorted(later, key=lambda token: (frequency[token], token))
         # The epsilon keeps 0.8 * 5 from rounding up to a needless 5.
         prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered) - 1e-9) + 1]
         candidates: set[int] = set()
         for token in prefix:
-            candidates.update(index.get(token, ()))
-        for i in sorted(candidates):
-            earlier = token_sets[i]
+            # The earliest ones: a later match would not be the first statement anyway.
+            candidates.update(index.get(token, ())[:max_comparisons])
+        match = None
+        for h in sorted(candidates)[:max_comparisons]:
+            earlier = groups[h]
             small, large = sorted((len(earlier), len(later)))
-            if small < threshold * large:
-                continue  # Jaccard is at most small / large
-            if _similarity(earlier, later) >= threshold:
-                pairs.append((i, j))
+            if small >= threshold * large and _similarity(earlier, later) >= threshold:
+                match = h
+                break
+        restates.append(match)
         for token in prefix:
-            index.setdefault(token, []).append(j)
-    return pairs
+            index.setdefault(token, []).append(g)
+
+    group_of = {tokens: g for g, tokens in enumerate(groups)}
+    result: list[int | None] = []
+    for j, tokens in enumerate(token_sets):
+        if not tokens:
+            result.append(None)
+            continue
+        g = group_of[tokens]
+        target = restates[g]
+        earliest = first_of[groups[target]] if target is not None else None
+        if earliest is None and first_of[tokens] != j:
+            earliest = first_of[tokens]
+        # Point at the first statement, never at another restatement.
+        result.append(None if earliest is None else _root(result, earliest))
+    return result
+
+
+def _root(result: list[int | None], i: int) -> int:
+    target = result[i]
+    return i if target is None else target
 
 
 def _similarity(a: frozenset[str], b: frozenset[str]) -> float:

@@ -27,11 +27,11 @@ from spacy.tokens import Span
 from workers.extraction.atomic import split_atomic
 from workers.extraction.attribution import Attribution, attribute_sentences
 from workers.extraction.claim_score import claim_features, claim_score
-from workers.extraction.duplicates import claim_fingerprint, find_duplicate_pairs
+from workers.extraction.duplicates import MAX_COMPARISONS, claim_fingerprint, find_restatements
 from workers.extraction.kinds import classify_kind
 from workers.extraction.quantities import find_quantities
 from workers.extraction.referents import resolve_pronoun
-from workers.extraction.sentences import Sentence, split_sentences
+from workers.extraction.sentences import ExtractionInputError, Sentence, split_sentences
 from workers.extraction.vocabulary import KIND_NOT_CHECKABLE, KIND_QUANTITY
 
 # Stored on each article; bumped whenever the same text can give different claims.
@@ -67,12 +67,20 @@ class ClaimCandidate:
 
 
 def extract_claims(
-    nlp: Language, text: str, *, scorer: Scorer, batch_size: int = 16
+    nlp: Language,
+    text: str,
+    *,
+    scorer: Scorer,
+    batch_size: int = 16,
+    max_claims: int | None = None,
+    max_comparisons: int = MAX_COMPARISONS,
 ) -> list[ClaimCandidate]:
     """The claims worth checking in ``text``, in reading order, restatements linked.
 
     ``scorer`` is required: the worker passes the model it was configured with
-    (``workers.nlp.get_scorer``), never a second one loaded here."""
+    (``workers.nlp.get_scorer``), never a second one loaded here. More than ``max_claims``
+    claims raises ``ExtractionInputError``; ``max_comparisons`` bounds the duplicate search
+    per claim (``duplicates.find_restatements``)."""
     sentences = [
         s
         for s in split_sentences(nlp, text, batch_size=batch_size)
@@ -93,8 +101,13 @@ def extract_claims(
             candidates.extend(
                 c for c in claims if c.score >= scorer.threshold or c.kind == KIND_NOT_CHECKABLE
             )
+            if max_claims is not None and len(candidates) > max_claims:
+                raise ExtractionInputError(
+                    f"the article gives more than {max_claims:,} claims, the most one article "
+                    "may have; split it into smaller articles"
+                )
         previous = sentence.span
-    return _link_duplicates(candidates)
+    return _link_duplicates(candidates, max_comparisons)
 
 
 def _sentence_claims(
@@ -155,12 +168,11 @@ def _sentence_claims(
     return claims
 
 
-def _link_duplicates(candidates: list[ClaimCandidate]) -> list[ClaimCandidate]:
-    first_seen: dict[int, int] = {}
-    for earlier, later in find_duplicate_pairs([c.text for c in candidates]):
-        # Point at the first statement, never at another restatement.
-        first_seen.setdefault(later, first_seen.get(earlier, earlier))
+def _link_duplicates(
+    candidates: list[ClaimCandidate], max_comparisons: int
+) -> list[ClaimCandidate]:
+    restates = find_restatements([c.text for c in candidates], max_comparisons=max_comparisons)
     return [
-        replace(c, duplicate_of=first_seen[i]) if i in first_seen else c
-        for i, c in enumerate(candidates)
+        c if first is None else replace(c, duplicate_of=first)
+        for c, first in zip(candidates, restates, strict=True)
     ]

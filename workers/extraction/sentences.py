@@ -6,9 +6,14 @@ offset is into the original text, so ``text[s.start:s.end]`` is exactly the sent
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from spacy.attrs import ENT_IOB
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
+
+# A block with more sentences than this is not a paragraph (see ``split_sentences``).
+MAX_SENTENCES_PER_DOC = 50
 
 
 class ExtractionInputError(ValueError):
@@ -51,13 +56,38 @@ def split_sentences(nlp: Language, text: str, *, batch_size: int = 16) -> list[S
     sentences: list[Sentence] = []
     docs = nlp.pipe((block for _, block in blocks), batch_size=batch_size)
     for (offset, _), doc in zip(blocks, docs, strict=True):
-        for sent in doc.sents:
+        sents = list(doc.sents)
+        # Later steps read entities and noun chunks through ``span.doc``, which spaCy walks
+        # whole: fine for a paragraph, quadratic for a line of thousands of sentences. Sentences
+        # of such a line get a Doc of their own (they lose only the paragraph's context).
+        head: list[Any] = list(doc._get_array_attrs())
+        array = doc.to_array(head) if len(sents) > MAX_SENTENCES_PER_DOC else None
+        for sent in sents:
             span = _trim(sent)
             if span is not None:
-                sentences.append(
-                    Sentence(start=offset + span.start_char, end=offset + span.end_char, span=span)
-                )
+                start, end = offset + span.start_char, offset + span.end_char
+                if array is not None:
+                    span = _own_doc(span, head, array)
+                sentences.append(Sentence(start=start, end=end, span=span))
     return sentences
+
+
+def _own_doc(span: Span, head: list[Any], array: Any) -> Span:
+    """``span.as_doc()[:]`` in time proportional to the span: ``as_doc`` reads ``span.ents``,
+    which walks the whole parent Doc. ``array`` is the parent's ``to_array(head)``, made once."""
+    doc = Doc(
+        span.doc.vocab, words=[t.text for t in span], spaces=[bool(t.whitespace_) for t in span]
+    )
+    part = array[span.start : span.end].copy()
+    # Heads outside the sentence are re-attached inside it (spaCy's own step in as_doc).
+    span._fix_dep_copy(head, part)  # type: ignore[attr-defined]
+    iob = head.index(ENT_IOB)
+    if len(part) and part[0][iob] == 1:  # an entity begun before the span begins in it
+        part[0][iob] = 3
+    doc.from_array(head, part)
+    doc.noun_chunks_iterator = span.doc.noun_chunks_iterator  # type: ignore[attr-defined]
+    doc.tensor = span.doc.tensor[span.start : span.end]
+    return doc[:]
 
 
 def _trim(sent: Span) -> Span | None:

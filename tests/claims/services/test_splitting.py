@@ -237,3 +237,61 @@ def test_it_gives_up_after_the_attempt_cap_with_a_reason(settings, sent):
     assert result.given_up == [article.pk] and sent == []
     assert article.status == Article.Status.FAILED
     assert "Gave up after" in article.failure_reason
+
+
+def test_a_split_taken_back_more_often_than_the_attempt_cap_is_marked_failed(settings):
+    import uuid
+
+    # A worker killed by the text (out of memory, a crash) gets its message back with the same
+    # task id, so the same token takes the article back at once, again and again.
+    token = uuid.uuid4()
+    article = ArticleFactory(
+        status=Article.Status.SPLITTING, status_changed_at=timezone.now(), split_token=token,
+        attempts=settings.FACTCHECK_MAX_SPLIT_ATTEMPTS,
+    )  # fmt: skip
+    outcome = services.article_extract_claims(
+        article_id=article.pk, token=token, extractor=_never_called
+    )
+    article.refresh_from_db()
+    assert outcome.result == "failed"
+    assert article.status == Article.Status.FAILED
+    assert article.failure_reason.startswith(
+        f"Gave up after {settings.FACTCHECK_MAX_SPLIT_ATTEMPTS} attempts"
+    )
+    assert AuditEvent.objects.filter(article=article, action="split_failed").exists()
+
+
+def test_the_last_allowed_attempt_still_splits(settings):
+    article = ArticleFactory(attempts=settings.FACTCHECK_MAX_SPLIT_ATTEMPTS - 1)
+    outcome = services.article_extract_claims(article_id=article.pk, extractor=_no_claims)
+    assert outcome.result == "split"
+
+
+TANKS = "Russia sent 30 tanks to Kyiv."
+
+
+def test_one_sentence_repeated_to_the_length_limit_splits_with_every_repeat_linked_to_the_first(
+    worker_extractor,
+):
+    # 198,000 characters on one line: the pairing was quadratic (22 million pairs) and so were
+    # spaCy's per-sentence entity look-ups on a 6,600-sentence Doc; both are linear now.
+    copies = 198_000 // (len(TANKS) + 1)
+    article = ArticleFactory(body=" ".join([TANKS] * copies))
+    outcome = services.article_extract_claims(article_id=article.pk, extractor=worker_extractor)
+    assert outcome.result == "split" and outcome.claims == copies
+    claims = list(Claim.objects.filter(article=article).order_by("position"))
+    first = claims[0]
+    assert first.duplicate_of_id is None and first.status == Claim.Status.NEW
+    assert all(c.duplicate_of_id == first.pk for c in claims[1:])
+    assert all(c.status == Claim.Status.DUPLICATE for c in claims[1:])
+
+
+def test_an_article_with_more_claims_than_the_cap_fails_saying_why(settings, worker_extractor):
+    settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE = 20
+    article = ArticleFactory(body=" ".join(f"Russia sent {n} tanks to Kyiv." for n in range(30)))
+    outcome = services.article_extract_claims(article_id=article.pk, extractor=worker_extractor)
+    article.refresh_from_db()
+    assert outcome.result == "failed"
+    assert article.status == Article.Status.FAILED
+    assert "more than 20 claims" in article.failure_reason
+    assert not Claim.objects.filter(article=article).exists()
