@@ -11,6 +11,7 @@ size cap; a response must say it is HTML, plain text or a feed.
 ``url_check_public`` is the address check alone, for other outgoing requests (webhooks).
 """
 
+import contextlib
 import http.client
 import ipaddress
 import socket
@@ -283,10 +284,8 @@ def _fetch_once(
 def _shut(conn: http.client.HTTPConnection, expired: threading.Event) -> None:
     expired.set()
     if conn.sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             conn.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 def _timed_out(url: str, timeout: float) -> FetchError:

@@ -7,6 +7,9 @@ from this package:
 
 - ``audit``: the audit trail.
 - ``articles``: storing, editing, deleting and re-splitting articles.
+- ``fetching``: articles from a URL, fetched by a worker through the one safe fetcher.
+- ``feeds``: RSS/Atom feeds, polled with conditional GET, each entry ingested once.
+- ``bulk``: JSONL and CSV files of articles, with a result per line.
 - ``splitting``: the split task's name, storing the extractor's claims, failures, the sweep.
 - ``queue``: leases on claims (next, take, renew, release).
 - ``triage``: dismiss, assign, release, duplicates, priority, for one claim or a selection.
@@ -26,6 +29,24 @@ from claims.services.articles import (
     article_update,
 )
 from claims.services.audit import audit_record, audit_record_claim
+from claims.services.bulk import BulkSummary, LineResult, articles_ingest_drafts
+from claims.services.feeds import (
+    FEEDS_POLL_TASK_NAME,
+    FeedPollResult,
+    feed_create,
+    feed_poll,
+    feed_poll_soon,
+    feeds_poll_due,
+)
+from claims.services.fetching import (
+    FETCH_TASK_NAME,
+    FetchOutcome,
+    article_create_from_url,
+    article_enqueue_fetch,
+    article_fetch,
+    articles_fetch_resend,
+    url_clean,
+)
 from claims.services.queue import (
     ClaimHeldByOther,
     claim_lease_next,
@@ -76,6 +97,22 @@ from claims.services.verdicts import (
 )
 
 __all__ = [
+    "FEEDS_POLL_TASK_NAME",
+    "FETCH_TASK_NAME",
+    "BulkSummary",
+    "FeedPollResult",
+    "FetchOutcome",
+    "LineResult",
+    "article_create_from_url",
+    "article_enqueue_fetch",
+    "article_fetch",
+    "articles_fetch_resend",
+    "articles_ingest_drafts",
+    "feed_create",
+    "feed_poll",
+    "feed_poll_soon",
+    "feeds_poll_due",
+    "url_clean",
     "API_KEY_PREFIX",
     "API_TOKEN_TOUCH_SECONDS",
     "ARTICLE_EDITABLE_FIELDS",
