@@ -5,12 +5,18 @@ also reads the title, author, date and canonical URL from the page's metadata. T
 is never kept, so nothing a page contains is ever rendered."""
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 
 import trafilatura
 
 from claims.text import clean_text, html_to_text
+
+# Links become their text (trafilatura would cut a paragraph at a link that opens it), and
+# <noscript> fallbacks ("enable JavaScript") are never article text.
+_LINK_TAG = re.compile(r"</?a\b[^>]*>", re.IGNORECASE)
+_NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.IGNORECASE | re.DOTALL)
 
 # trafilatura logs an ERROR for every fragment too small to be a page; the fallback handles those.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -32,8 +38,9 @@ def html_extract(html: str, *, url: str | None = None) -> ExtractedPage:
     page's text is taken instead, scripts and styles dropped; ``text`` is empty only for a page
     with no text at all. Pure."""
     # No url given to trafilatura: it would report that instead of the page's canonical link.
+    cleaned = _LINK_TAG.sub("", _NOSCRIPT.sub("", html))
     document = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True
+        cleaned, with_metadata=True, include_comments=False, include_tables=True
     )
     text = ""
     meta: dict[str, object] = {}
@@ -42,7 +49,7 @@ def html_extract(html: str, *, url: str | None = None) -> ExtractedPage:
         raw = str(meta.get("text") or "")
         # trafilatura puts one newline between paragraphs; the extractor reads blank lines.
         text = clean_text("\n\n".join(line for line in raw.split("\n") if line.strip()))
-    fallback_title, fallback_text = html_to_text(html)
+    fallback_title, fallback_text = html_to_text(cleaned)
     if not text:
         text = fallback_text
     title = " ".join(str(meta.get("title") or "").split()) or fallback_title

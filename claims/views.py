@@ -430,17 +430,22 @@ def article_create(request: HttpRequest) -> HttpResponse:
     form = ArticleIngestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = {
+            "title": data.get("title") or "",
+            "source": data.get("source") or "",
+            "author": data.get("author") or "",
+            "published_on": data.get("published_on"),
+            "ingested_by": request.user,
+            "via": "web",
+        }
         try:
-            article = services.article_create(
-                title=data.get("title") or "",
-                body=data["body"],
-                url=data.get("url") or None,
-                source=data.get("source") or "",
-                author=data.get("author") or "",
-                published_on=data.get("published_on"),
-                ingested_by=request.user,
-                via="web",
-            )
+            if data.get("fetch"):
+                # Stored as "fetching"; a worker fetches it (this process never does).
+                article = services.article_create_from_url(url=data["url"], **fields)
+            else:
+                article = services.article_create(
+                    body=data["body"], url=data.get("url") or None, **fields
+                )
         except services.DuplicateArticle as exc:
             form.add_error(None, exc)
             return render(
@@ -452,7 +457,12 @@ def article_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Article stored and queued for splitting into claims.")
+            messages.success(
+                request,
+                "Article stored; it will be fetched, then split into claims."
+                if article.is_fetching
+                else "Article stored and queued for splitting into claims.",
+            )
             return redirect("claims:article", article_id=article.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "claims/article_form.html", {"form": form}, status=status)

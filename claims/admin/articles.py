@@ -34,18 +34,37 @@ class ClaimInline(admin.TabularInline):
 
 
 class ArticleAddForm(forms.ModelForm):
-    """Refuses a duplicate on the form, before ``save_model`` would."""
+    """Refuses a duplicate on the form, before ``save_model`` would. A URL without text is
+    fetched by a worker."""
 
-    url = forms.URLField(label="URL", max_length=2000, required=False, assume_scheme="https")
+    url = forms.CharField(label="URL", max_length=2000, required=False)
+    body = forms.CharField(
+        label="Body", required=False, widget=forms.Textarea,
+        help_text="Leave empty to fetch the URL and keep the page's main text.",
+    )  # fmt: skip
+    title = forms.CharField(max_length=500, required=False)
 
     class Meta:
         model = Article
         fields = ("title", "url", "source", "author", "published_on", "body")
 
+    def clean_url(self) -> str:
+        url = (self.cleaned_data.get("url") or "").strip()
+        return services.url_clean(url) if url else ""
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        body, url = data.get("body") or "", data.get("url") or None
+        if not body.strip() and not url:
+            if "url" not in self.errors:
+                raise ValidationError("Give the article's text, or a URL to fetch it from.")
+            return data
         try:
-            services.article_check_new(body=data.get("body") or "", url=data.get("url") or None)
+            if body.strip():
+                services.article_check_new(body=body, url=url)
+            else:
+                services.url_clean(url or "")
+                services.article_check_new_url(url=url or "")
         except ValidationError as exc:
             raise ValidationError(exc.messages) from None
         return data
@@ -54,13 +73,13 @@ class ArticleAddForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(ScalableAdmin):
     list_display = ("title", "status", "claim_count", "source", "published_on", "created_at")
-    list_filter = ("status", "source", "language")
+    list_filter = ("status", "source", "language", "feed")
     search_fields = ("title", "url", "source", "author")
     date_hierarchy = "created_at"
     inlines = [ClaimInline, ArticleAuditInline]
     readonly_fields = (
         "content_hash", "status", "status_changed_at", "failure_reason", "attempts",
-        "extractor_version", "split_at", "ingested_by", "created_at", "updated_at",
+        "extractor_version", "split_at", "ingested_by", "feed", "created_at", "updated_at",
     )  # fmt: skip
     list_select_related = ("ingested_by",)
     # Django's delete action first, where the site would put it.
@@ -88,12 +107,16 @@ class ArticleAdmin(ScalableAdmin):
                 changes={name: form.cleaned_data[name] for name in form.changed_data},
             )
             return
+        fields = {
+            "title": obj.title, "source": obj.source, "author": obj.author,
+            "published_on": obj.published_on, "ingested_by": request.user, "via": "admin",
+        }  # fmt: skip
         try:
-            created = services.article_create(
-                title=obj.title, body=obj.body, url=obj.url, source=obj.source,
-                author=obj.author, published_on=obj.published_on, ingested_by=request.user,
-                via="admin",
-            )  # fmt: skip
+            if obj.body.strip():
+                created = services.article_create(body=obj.body, url=obj.url, **fields)
+            else:
+                # Stored as "fetching"; a worker fetches it (the web process never does).
+                created = services.article_create_from_url(url=obj.url or "", **fields)
         except ValidationError as exc:
             # The form already passed; a duplicate found now is reported instead of a 500.
             messages.error(request, " ".join(exc.messages))

@@ -1,8 +1,9 @@
-"""/api/v1/articles/: list, ingest (split after it is stored) and read one article."""
+"""/api/v1/articles/: list, ingest (split after it is stored, or fetched first when only a URL is
+given) and read one article."""
 
 from typing import Any
 
-from django.core.validators import URLValidator
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -33,6 +34,17 @@ class ArticleOutputSerializer(serializers.ModelSerializer):
         return reverse("api:article", args=[obj.pk], request=self.context.get("request"))
 
 
+BODY_OR_URL = "This field is required, unless a url is given: the article is then fetched from it."
+
+
+def url_validate(value: str) -> None:
+    """The fetcher's own parser judges the URL, so a URL accepted here is one it can fetch."""
+    try:
+        services.url_clean(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
+
+
 class ArticlesApi(BaseApi):
     """List articles (newest first by default), or ingest one; it is split after it is stored."""
 
@@ -45,14 +57,31 @@ class ArticlesApi(BaseApi):
     @extend_schema_serializer(component_name="ArticleInput")
     class InputSerializer(serializers.Serializer):
         title = StrictCharField(max_length=500, required=False, allow_blank=True)
-        body = StrictCharField(trim_whitespace=False)
-        url = serializers.URLField(
-            max_length=2000, required=False, allow_null=True,
-            validators=[URLValidator(schemes=["http", "https"], message="Only http:// and https:// addresses.")],
-        )  # fmt: skip
+        # Without a body, the article is fetched from ``url`` by a worker.
+        body = StrictCharField(trim_whitespace=False, required=False)
+        url = serializers.CharField(
+            max_length=2000, required=False, allow_null=True, validators=[url_validate]
+        )
         source = StrictCharField(max_length=200, required=False, allow_blank=True)  # type: ignore[assignment]
         author = StrictCharField(max_length=200, required=False, allow_blank=True)
         published_on = serializers.DateField(required=False, allow_null=True)
+
+        def to_internal_value(self, data: Any) -> Any:
+            # Reported with the other fields' errors: a body, or a url to fetch, is required.
+            errors: dict[str, Any] = {}
+            value = None
+            try:
+                value = super().to_internal_value(data)
+            except serializers.ValidationError as exc:
+                errors = dict(exc.detail) if isinstance(exc.detail, dict) else {}
+                if not errors:
+                    raise
+            has_url = isinstance(data, dict) and data.get("url")
+            if isinstance(data, dict) and "body" not in data and not has_url:
+                errors.setdefault("body", [BODY_OR_URL])
+            if errors:
+                raise serializers.ValidationError(errors)
+            return value
 
     @extend_schema(
         operation_id="articles_list",
@@ -81,17 +110,23 @@ class ArticlesApi(BaseApi):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = serializer.validated_data
-        try:
-            article = services.article_create(
-                title=data.get("title") or "",
-                body=data["body"],
-                url=data.get("url"),
-                source=data.get("source") or "",
-                author=data.get("author") or "",
-                published_on=data.get("published_on"),
-                ingested_by=request.user,
-                via="api",
+        fields = {
+            "title": data.get("title") or "",
+            "source": data.get("source") or "",
+            "author": data.get("author") or "",
+            "published_on": data.get("published_on"),
+            "ingested_by": request.user,
+            "via": "api",
+        }
+        if "body" not in data and not data.get("url"):
+            raise serializers.ValidationError(
+                {"body": ["Give the article text, or a url to fetch."]}
             )
+        try:
+            if "body" in data:
+                article = services.article_create(body=data["body"], url=data.get("url"), **fields)
+            else:
+                article = services.article_create_from_url(url=data["url"], **fields)
         except services.DuplicateArticle as exc:
             return Response(
                 {

@@ -41,6 +41,7 @@ from claims.services.feeds import (
 from claims.services.fetching import (
     FETCH_TASK_NAME,
     FetchOutcome,
+    article_check_new_url,
     article_create_from_url,
     article_enqueue_fetch,
     article_fetch,
@@ -103,6 +104,7 @@ __all__ = [
     "FeedPollResult",
     "FetchOutcome",
     "LineResult",
+    "article_check_new_url",
     "article_create_from_url",
     "article_enqueue_fetch",
     "article_fetch",

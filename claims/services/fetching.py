@@ -57,6 +57,13 @@ def url_clean(url: str) -> str:
         raise ValidationError("Enter a valid http:// or https:// URL.", code="url") from None
 
 
+def article_check_new_url(*, url: str) -> None:
+    """Raise ``DuplicateArticle`` if an article with this URL is stored. Reads only."""
+    existing = Article.objects.filter(url=url_clean(url)).first()
+    if existing is not None:
+        raise DuplicateArticle(existing, reason="same URL")
+
+
 @transaction.atomic
 def article_create_from_url(
     *,
@@ -73,9 +80,7 @@ def article_create_from_url(
     """Store an article to be fetched from ``url`` and queue the fetch after commit. Not
     idempotent: a URL already stored is refused with ``DuplicateArticle``."""
     normalized = url_clean(url)
-    existing = Article.objects.filter(url=normalized).first()
-    if existing is not None:
-        raise DuplicateArticle(existing, reason="same URL")
+    article_check_new_url(url=normalized)
     try:
         with transaction.atomic():
             article = Article.objects.create(
