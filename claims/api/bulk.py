@@ -105,8 +105,9 @@ class ArticleBulkApi(BaseApi):
             "errors": summary.errors,
             "lines": lines,
         }
-        # Nothing readable at all (a wrong header, not JSON lines): the file is refused as a whole.
-        refused = summary.errors == len(summary.lines)
-        if refused:
-            body["detail"] = "Invalid input: no line of the file could be read; see lines."
-        return Response(body, status=status.HTTP_400_BAD_REQUEST if refused else status.HTTP_200_OK)
+        if summary.errors == len(summary.lines):
+            # Nothing readable at all (a wrong header, not JSON lines): refused as a whole.
+            raise exceptions.ValidationError(
+                {"body": [f"line {r.line or '?'}: {r.detail}" for r in summary.lines[:20]]}
+            )
+        return Response(body, status=status.HTTP_200_OK)
