@@ -53,7 +53,7 @@ def feed_poll_soon(*, feed_id: int) -> None:
 
 
 def feeds_poll_due(
-    *, fetcher: Fetcher = url_fetch, now: datetime | None = None, limit: int = 100
+    *, fetcher: Fetcher | None = None, now: datetime | None = None, limit: int = 100
 ) -> list[FeedPollResult]:
     """Poll every active feed whose next poll is due. Idempotent in effect: each feed is taken
     by one poller, and entries already stored are skipped."""
@@ -66,7 +66,7 @@ def feeds_poll_due(
 
 
 def feed_poll(
-    *, feed_id: int, fetcher: Fetcher = url_fetch, now: datetime | None = None
+    *, feed_id: int, fetcher: Fetcher | None = None, now: datetime | None = None
 ) -> FeedPollResult:
     """Poll one feed and ingest its new entries. Idempotent: an entry is ingested once."""
     now = now or timezone.now()
@@ -80,7 +80,7 @@ def feed_poll(
     ):
         return FeedPollResult(feed_id, "skipped", error="another poller took it")
     try:
-        result = fetcher(
+        result = (fetcher or url_fetch)(
             feed.url, accept=_FEED_RESPONSE_TYPES, etag=feed.etag, last_modified=feed.last_modified
         )
         if result.not_modified:

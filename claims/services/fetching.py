@@ -128,7 +128,7 @@ def article_enqueue_fetch(*, article_id: int) -> bool:
     return True
 
 
-def article_fetch(*, article_id: int, fetcher: Fetcher = url_fetch) -> FetchOutcome:
+def article_fetch(*, article_id: int, fetcher: Fetcher | None = None) -> FetchOutcome:
     """Fetch an article stored as ``fetching``, keep its main text and queue its split.
     Idempotent: an article no longer ``fetching`` is left alone.
 
@@ -141,7 +141,7 @@ def article_fetch(*, article_id: int, fetcher: Fetcher = url_fetch) -> FetchOutc
         return FetchOutcome("skipped", f"article is already {row['status']}")
     url = row["url"] or ""
     try:
-        result = fetcher(url, accept=ARTICLE_TYPES)
+        result = (fetcher or url_fetch)(url, accept=ARTICLE_TYPES)
     except FetchError as exc:
         if exc.transient:
             return FetchOutcome("retry", exc.reason)
