@@ -150,12 +150,13 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """As ``_PinnedHTTPConnection``; the certificate is checked against the host name (SNI)."""
 
     def __init__(self, host: str, port: int, *, address: IpAddress, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
         self._pinned = str(address)
 
     def connect(self) -> None:
         sock = socket.create_connection((self._pinned, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def url_fetch(

@@ -45,7 +45,7 @@ def html_extract(html: str, *, url: str | None = None) -> ExtractedPage:
     text = ""
     meta: dict[str, object] = {}
     if document is not None:
-        meta = document.as_dict()
+        meta = document if isinstance(document, dict) else document.as_dict()
         raw = str(meta.get("text") or "")
         # trafilatura puts one newline between paragraphs; the extractor reads blank lines.
         text = clean_text("\n\n".join(line for line in raw.split("\n") if line.strip()))

@@ -430,7 +430,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
     form = ArticleIngestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {
+        fields: dict[str, Any] = {
             "title": data.get("title") or "",
             "source": data.get("source") or "",
             "author": data.get("author") or "",

@@ -234,7 +234,9 @@ FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5_000_000, mini
 FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
 # Feeds are polled this often; a failing feed waits twice as long after each failure, up to the max.
 FACTCHECK_FEED_POLL_MINUTES = env_int("FACTCHECK_FEED_POLL_MINUTES", 15, minimum=1)
-FACTCHECK_FEED_MAX_BACKOFF_MINUTES = env_int("FACTCHECK_FEED_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1)
+FACTCHECK_FEED_MAX_BACKOFF_MINUTES = env_int(
+    "FACTCHECK_FEED_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1
+)
 # Lines in one bulk file sent to POST /api/v1/articles/bulk.
 FACTCHECK_BULK_MAX_LINES = env_int("FACTCHECK_BULK_MAX_LINES", 1000, minimum=1)
 

@@ -76,6 +76,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
             body = STORY.format(title=f"Story {slug}", text=text).encode()
             self._send(200, body, "text/html; charset=utf-8")
+        elif path == "/host":
+            self._send(200, f"Host: {self.headers.get('Host')}".encode(), "text/plain")
         elif path == "/plain":
             self._send(200, b"The mayor said 12 new schools opened in 2024.", "text/plain")
         elif path.startswith("/chain/"):
@@ -129,7 +131,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         items = "".join(
             f"<item><title>Story {guid}</title><link>{self.server.base}{path}</link>"
-            f"<guid isPermaLink=\"false\">{guid}</guid></item>"
+            f'<guid isPermaLink="false">{guid}</guid></item>'
             for guid, path in state.entries
         )
         body = (

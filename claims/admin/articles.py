@@ -107,7 +107,7 @@ class ArticleAdmin(ScalableAdmin):
                 changes={name: form.cleaned_data[name] for name in form.changed_data},
             )
             return
-        fields = {
+        fields: dict[str, Any] = {
             "title": obj.title, "source": obj.source, "author": obj.author,
             "published_on": obj.published_on, "ingested_by": request.user, "via": "admin",
         }  # fmt: skip

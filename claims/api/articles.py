@@ -110,7 +110,7 @@ class ArticlesApi(BaseApi):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = serializer.validated_data
-        fields = {
+        fields: dict[str, Any] = {
             "title": data.get("title") or "",
             "source": data.get("source") or "",
             "author": data.get("author") or "",

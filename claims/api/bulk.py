@@ -62,7 +62,7 @@ class ArticleBulkApi(BaseApi):
     class OutputSerializer(serializers.Serializer):
         created = serializers.IntegerField()
         duplicates = serializers.IntegerField()
-        errors = serializers.IntegerField()
+        errors = serializers.IntegerField()  # type: ignore[assignment]
         lines = BulkLineSerializer(many=True)
 
     @extend_schema(

@@ -22,7 +22,9 @@ def no_broker(monkeypatch):
 
 def _jsonl() -> bytes:
     lines = [
-        json.dumps({"title": "Buses", "text": GOOD, "source": "Gazette", "published": "2024-05-31"}),
+        json.dumps(
+            {"title": "Buses", "text": GOOD, "source": "Gazette", "published": "2024-05-31"}
+        ),
         json.dumps({"url": "https://example.org/news/1"}),
         json.dumps({"title": "Same again", "text": GOOD}),  # duplicate of line 1
         "{broken",
@@ -85,9 +87,7 @@ def api():
 
 
 def test_the_bulk_api_answers_for_each_line(api):
-    response = api.post(
-        "/api/v1/articles/bulk", _jsonl(), content_type="application/x-ndjson"
-    )
+    response = api.post("/api/v1/articles/bulk", _jsonl(), content_type="application/x-ndjson")
     assert response.status_code == 200
     data = response.json()
     assert (data["created"], data["duplicates"], data["errors"]) == (2, 1, 4)

@@ -12,7 +12,6 @@ from claims.fetch import (
     url_fetch,
     url_parse,
 )
-from tests.fetch_server import LocalSite, local_site, loopback_is_public, site  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -167,3 +166,21 @@ def test_a_feed_answers_304_to_a_conditional_request_when_unchanged(local_site):
     assert first.status == 200 and first.etag == '"v1"'
     again = url_fetch(local_site.url("/feed.xml"), accept=FEED_TYPES, etag=first.etag)
     assert again.not_modified and again.body == b""
+
+
+def test_the_connection_goes_to_the_checked_address_and_the_host_header_keeps_the_name(
+    local_site, monkeypatch
+):
+    real = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def resolve(host, port, *args, **kwargs):
+        lookups.append(host)
+        return real("127.0.0.1" if host == "news.example" else host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    port = local_site.base.rsplit(":", 1)[1]
+    result = url_fetch(f"http://news.example:{port}/host")
+    assert result.body == f"Host: news.example:{port}".encode()
+    # The name is resolved once; the connection is made to the address literal it gave.
+    assert lookups == ["news.example", "127.0.0.1"]

@@ -6,7 +6,6 @@ from django.conf import settings
 from claims import services
 from claims.fetch import FetchError
 from claims.models import Article
-from tests.fetch_server import local_site, site  # noqa: F401
 from workers import tasks
 from workers.tasks import fetch_article, fetch_retry_delay, poll_feeds
 
@@ -45,9 +44,7 @@ def test_a_transient_error_is_retried_then_the_article_fails_with_the_reason(mon
     article.refresh_from_db()
     assert len(calls) == fetch_article.max_retries + 1
     assert article.status == Article.Status.FAILED
-    assert article.failure_reason == (
-        "Could not fetch the page after 6 tries: connection refused"
-    )
+    assert article.failure_reason == ("Could not fetch the page after 6 tries: connection refused")
 
 
 def test_the_retry_delay_doubles_and_is_capped(settings):

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from claims import services
 from claims.models import Article, Feed
-from tests.fetch_server import local_site, site  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

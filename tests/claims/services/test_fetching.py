@@ -5,7 +5,6 @@ from claims import services
 from claims.fetch import FetchError
 from claims.models import Article
 from tests.factories import ArticleFactory
-from tests.fetch_server import local_site, site  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
