@@ -3,7 +3,22 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from claims.roles import roles_ensure
+
+
+def grant_feed_permissions(apps, schema_editor):
+    # Permissions for a new model are made after all migrations; make them now to grant them.
+    app_config = apps.get_app_config("claims")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    roles_ensure(
+        group_model=apps.get_model("auth", "Group"),
+        permission_model=apps.get_model("auth", "Permission"),
+    )
 
 
 class Migration(migrations.Migration):
@@ -59,4 +74,5 @@ class Migration(migrations.Migration):
             model_name='feed',
             index=models.Index(fields=['active', 'next_poll_at'], name='feed_due'),
         ),
+        migrations.RunPython(grant_feed_permissions, migrations.RunPython.noop),
     ]
