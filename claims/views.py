@@ -430,22 +430,18 @@ def article_create(request: HttpRequest) -> HttpResponse:
     form = ArticleIngestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields: dict[str, Any] = {
-            "title": data.get("title") or "",
-            "source": data.get("source") or "",
-            "author": data.get("author") or "",
-            "published_on": data.get("published_on"),
-            "ingested_by": request.user,
-            "via": "web",
-        }
         try:
-            if data.get("fetch"):
-                # Stored as "fetching"; a worker fetches it (this process never does).
-                article = services.article_create_from_url(url=data["url"], **fields)
-            else:
-                article = services.article_create(
-                    body=data["body"], url=data.get("url") or None, **fields
-                )
+            # A URL alone is stored as "fetching"; a worker fetches it (this process never does).
+            article = services.article_ingest(
+                body="" if data.get("fetch") else data["body"],
+                url=data.get("url") or None,
+                title=data.get("title") or "",
+                source=data.get("source") or "",
+                author=data.get("author") or "",
+                published_on=data.get("published_on"),
+                ingested_by=request.user,
+                via="web",
+            )
         except services.DuplicateArticle as exc:
             form.add_error(None, exc)
             return render(

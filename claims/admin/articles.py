@@ -107,16 +107,13 @@ class ArticleAdmin(ScalableAdmin):
                 changes={name: form.cleaned_data[name] for name in form.changed_data},
             )
             return
-        fields: dict[str, Any] = {
-            "title": obj.title, "source": obj.source, "author": obj.author,
-            "published_on": obj.published_on, "ingested_by": request.user, "via": "admin",
-        }  # fmt: skip
         try:
-            if obj.body.strip():
-                created = services.article_create(body=obj.body, url=obj.url, **fields)
-            else:
-                # Stored as "fetching"; a worker fetches it (the web process never does).
-                created = services.article_create_from_url(url=obj.url or "", **fields)
+            # A URL alone is stored as "fetching"; a worker fetches it (the web process never does).
+            created = services.article_ingest(
+                body=obj.body, url=obj.url, title=obj.title, source=obj.source,
+                author=obj.author, published_on=obj.published_on, ingested_by=request.user,
+                via="admin",
+            )  # fmt: skip
         except ValidationError as exc:
             # The form already passed; a duplicate found now is reported instead of a 500.
             messages.error(request, " ".join(exc.messages))

@@ -110,23 +110,17 @@ class ArticlesApi(BaseApi):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = serializer.validated_data
-        fields: dict[str, Any] = {
-            "title": data.get("title") or "",
-            "source": data.get("source") or "",
-            "author": data.get("author") or "",
-            "published_on": data.get("published_on"),
-            "ingested_by": request.user,
-            "via": "api",
-        }
-        if "body" not in data and not data.get("url"):
-            raise serializers.ValidationError(
-                {"body": ["Give the article text, or a url to fetch."]}
-            )
         try:
-            if "body" in data:
-                article = services.article_create(body=data["body"], url=data.get("url"), **fields)
-            else:
-                article = services.article_create_from_url(url=data["url"], **fields)
+            article = services.article_ingest(
+                body=data.get("body") or "",
+                url=data.get("url"),
+                title=data.get("title") or "",
+                source=data.get("source") or "",
+                author=data.get("author") or "",
+                published_on=data.get("published_on"),
+                ingested_by=request.user,
+                via="api",
+            )
         except services.DuplicateArticle as exc:
             return Response(
                 {

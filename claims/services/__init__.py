@@ -45,6 +45,7 @@ from claims.services.fetching import (
     article_create_from_url,
     article_enqueue_fetch,
     article_fetch,
+    article_ingest,
     articles_fetch_resend,
     url_clean,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "article_create_from_url",
     "article_enqueue_fetch",
     "article_fetch",
+    "article_ingest",
     "articles_fetch_resend",
     "articles_ingest_drafts",
     "feed_create",

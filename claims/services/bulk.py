@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 
-from claims.services.articles import DuplicateArticle, article_create
-from claims.services.fetching import article_create_from_url
+from claims.services.articles import DuplicateArticle
+from claims.services.fetching import article_ingest
 from claims.sources import ArticleDraft, SourceError
 
 
@@ -65,25 +65,22 @@ def _ingest_one(
 ) -> LineResult:
     if isinstance(draft, SourceError):
         return LineResult(draft.origin, draft.line, "error", detail=draft.message)
-    fields: dict[str, Any] = {
-        "title": draft.title,
-        "source": draft.source or default_source,
-        "author": draft.author,
-        "published_on": draft.published_on,
-        "ingested_by": ingested_by,
-        "via": via,
-    }
     try:
-        if draft.body.strip():
-            article = article_create(body=draft.body, url=draft.url, **fields)
-            result: Literal["created", "fetching"] = "created"
-        else:
-            article = article_create_from_url(url=draft.url or "", **fields)
-            result = "fetching"
+        article = article_ingest(
+            body=draft.body,
+            url=draft.url,
+            title=draft.title,
+            source=draft.source or default_source,
+            author=draft.author,
+            published_on=draft.published_on,
+            ingested_by=ingested_by,
+            via=via,
+        )
     except DuplicateArticle as exc:
         return LineResult(
             draft.origin, draft.line, "duplicate", exc.existing.pk, " ".join(exc.messages)
         )
     except ValidationError as exc:
         return LineResult(draft.origin, draft.line, "error", detail=" ".join(exc.messages))
+    result: Literal["created", "fetching"] = "fetching" if article.is_fetching else "created"
     return LineResult(draft.origin, draft.line, result, article.pk)

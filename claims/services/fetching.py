@@ -20,7 +20,7 @@ from claims.fetch import ARTICLE_TYPES, FetchError, FetchResult, UnsafeURL, url_
 from claims.html_extract import html_extract
 from claims.models import Article, AuditEvent
 from claims.services import splitting
-from claims.services.articles import DuplicateArticle
+from claims.services.articles import DuplicateArticle, article_create
 from claims.services.audit import audit_record
 from claims.text import (
     clean_text,
@@ -114,6 +114,28 @@ def article_create_from_url(
     )
     transaction.on_commit(partial(article_enqueue_fetch, article_id=article.pk))
     return article
+
+
+def article_ingest(
+    *,
+    body: str = "",
+    url: str | None = None,
+    title: str = "",
+    source: str = "",
+    author: str = "",
+    published_on: date | None = None,
+    ingested_by: Any = None,
+    via: str = "api",
+) -> Article:
+    """Store an article from its text, or from its URL alone (then fetched by a worker): what
+    every door calls. Not idempotent: a repeat is refused with ``DuplicateArticle``."""
+    fields: dict[str, Any] = {
+        "title": title, "source": source, "author": author, "published_on": published_on,
+        "ingested_by": ingested_by, "via": via,
+    }  # fmt: skip
+    if body.strip() or not url:
+        return article_create(body=body, url=url, **fields)
+    return article_create_from_url(url=url, **fields)
 
 
 def article_enqueue_fetch(*, article_id: int) -> bool:
