@@ -9,19 +9,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from claims.html_extract import html_extract
 from claims.models import Rating
-from claims.services import MAX_EXPLANATION_CHARS, evidence_urls_clean
+from claims.services import MAX_EXPLANATION_CHARS, evidence_urls_clean, url_clean
 from claims.services.idempotency import MAX_IDEMPOTENCY_KEY_CHARS
-from claims.text import decode_upload, html_to_text, looks_like_html, url_port_validate
+from claims.text import decode_upload, looks_like_html
 
 ALLOWED_UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
 
 
 class ArticleIngestForm(forms.Form):
     title = forms.CharField(max_length=500, required=False, help_text="Left empty: the first line.")
-    url = forms.URLField(
-        label="URL", max_length=2000, required=False, assume_scheme="https",
-        help_text="Where the article was published (optional).",
+    url = forms.CharField(
+        label="URL", max_length=2000, required=False,
+        help_text="Where the article was published. Given alone, the page is fetched and its "
+        "main text kept.",
     )  # fmt: skip
     source = forms.CharField(label="Outlet", max_length=200, required=False)
     author = forms.CharField(max_length=200, required=False)
@@ -30,7 +32,7 @@ class ArticleIngestForm(forms.Form):
     )
     body = forms.CharField(
         label="Article text", required=False, widget=forms.Textarea(attrs={"rows": 14}),
-        help_text="Paste the text, or upload a file below.",
+        help_text="Paste the text, upload a file below, or leave both empty to fetch the URL.",
     )  # fmt: skip
     file = forms.FileField(
         label="Or upload a .txt or .html file", required=False,
@@ -38,11 +40,11 @@ class ArticleIngestForm(forms.Form):
     )  # fmt: skip
 
     def clean_url(self) -> str:
-        url: str = self.cleaned_data.get("url") or ""
-        if url and not url.lower().startswith(("http://", "https://")):
-            raise ValidationError("Only http:// and https:// addresses.")
+        url: str = (self.cleaned_data.get("url") or "").strip()
+        if url and "://" not in url:
+            url = f"https://{url}"
         if url:
-            url_port_validate(url)
+            url_clean(url)  # the fetcher's own parser: refused here if it could not fetch it
         return url
 
     def clean(self) -> dict[str, Any]:
@@ -61,12 +63,26 @@ class ArticleIngestForm(forms.Form):
                 raise ValidationError(f"“{upload.name}” is larger than {limit:,} bytes.")
             text = decode_upload(upload.read(), name=upload.name)
             if suffix in (".html", ".htm") or looks_like_html(text):
-                title, text = html_to_text(text)
-                data["title"] = data.get("title") or title
+                text = self._main_text(data, text)
             data["body"] = text
-        elif not body.strip():
-            raise ValidationError("Paste the article text or upload a file.")
+        elif body.strip() and looks_like_html(body):
+            data["body"] = self._main_text(data, body)
+        elif not body.strip() and not data.get("url") and "url" not in self.errors:
+            raise ValidationError(
+                "Paste the article text or upload a file. Or give its URL: the page is fetched."
+            )
+        # Only a URL: the article is stored as "fetching" and a worker fetches the page.
+        data["fetch"] = not upload and not body.strip() and bool(data.get("url"))
         return data
+
+    @staticmethod
+    def _main_text(data: dict[str, Any], html: str) -> str:
+        """Markup is never stored or shown: the page's main text is, as for fetched pages."""
+        page = html_extract(html)
+        data["title"] = data.get("title") or page.title
+        data["author"] = data.get("author") or page.author
+        data["published_on"] = data.get("published_on") or page.published_on
+        return page.text
 
 
 class VerdictForm(forms.Form):

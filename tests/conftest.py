@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.factories import ReviewerFactory
+from tests.fetch_server import local_site, loopback_is_public, site  # noqa: F401 - fixtures
 from tests.paths import SHARED_DATA
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

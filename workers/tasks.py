@@ -1,6 +1,7 @@
 """Celery tasks: thin wrappers that load by ID, call one service, and decide about retries."""
 
 import logging
+import random
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -11,14 +12,19 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from claims.services import (
+    FEEDS_POLL_TASK_NAME,
+    FETCH_TASK_NAME,
     SPLIT_TASK_NAME,
     STATS_ROLLUP_TASK_NAME,
     SWEEP_TASK_NAME,
     WEBHOOK_SWEEP_TASK_NAME,
     WEBHOOK_TASK_NAME,
     article_extract_claims,
+    article_fetch,
     article_mark_failed,
+    articles_fetch_resend,
     articles_sweep,
+    feeds_poll_due,
     stats_rollup_refresh,
     webhook_deliveries_sweep,
     webhook_delivery_attempt,
@@ -95,14 +101,16 @@ def split_article(self: Task, article_id: int) -> dict[str, Any]:
 def sweep_articles() -> dict[str, int]:
     """Re-queue lost splits and prune the embedded broker. Idempotent."""
     result = articles_sweep()
+    # Fetches whose message was lost: sent again once they have waited longer than a split may.
+    resent = articles_fetch_resend(older_than_seconds=settings.FACTCHECK_SPLIT_LEASE_SECONDS)
     pruned = prune_delivered_messages(
         settings.CELERY_BROKER_URL,
         older_than=timedelta(seconds=settings.FACTCHECK_BROKER_PRUNE_AFTER_SECONDS),
     )
-    if result.requeued or result.given_up or pruned:
+    if result.requeued or result.given_up or pruned or resent:
         logger.info(
-            "sweep: requeued %s, gave up on %s, pruned %d broker messages",
-            result.requeued, result.given_up, pruned,
+            "sweep: requeued %s, gave up on %s, fetch resent %s, pruned %d broker messages",
+            result.requeued, result.given_up, resent, pruned,
         )  # fmt: skip
     return {"requeued": len(result.requeued), "given_up": len(result.given_up), "pruned": pruned}
 
@@ -137,3 +145,38 @@ def sweep_webhooks() -> dict[str, int]:
 def refresh_stats_rollup() -> None:
     """Recount the stats page's rollups (claims by status, verdicts per day). Idempotent."""
     stats_rollup_refresh()
+
+
+@shared_task(bind=True, name=FETCH_TASK_NAME, max_retries=5)
+def fetch_article(self: Task, article_id: int) -> dict[str, Any]:
+    """Fetch an article stored from a URL and queue its split. Idempotent (see ``article_fetch``).
+
+    A transient network error is retried with capped exponential backoff; when the tries run out
+    the article fails with the last reason."""
+    outcome = article_fetch(article_id=article_id)
+    if outcome.result == "retry":
+        if self.request.retries >= (self.max_retries or 0):
+            reason = (
+                f"Could not fetch the page after {self.request.retries + 1} tries: {outcome.reason}"
+            )
+            article_mark_failed(article_id=article_id, reason=reason)
+            return {"result": "failed", "reason": reason}
+        raise self.retry(countdown=fetch_retry_delay(self.request.retries))
+    return {"result": outcome.result, "reason": outcome.reason}
+
+
+def fetch_retry_delay(retries: int) -> float:
+    """Seconds before the next try: doubling from the backoff setting, capped, with jitter."""
+    base = settings.FACTCHECK_SPLIT_RETRY_BACKOFF * 2**retries
+    return min(float(settings.FACTCHECK_SPLIT_RETRY_BACKOFF_MAX), base * random.uniform(0.5, 1.0))
+
+
+@shared_task(name=FEEDS_POLL_TASK_NAME, ignore_result=True)
+def poll_feeds() -> dict[str, int]:
+    """Poll the feeds that are due (run every minute by beat). Idempotent in effect."""
+    results = feeds_poll_due()
+    return {
+        "polled": len(results),
+        "created": sum(len(r.created) for r in results),
+        "failing": sum(1 for r in results if r.status == "failing"),
+    }

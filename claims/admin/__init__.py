@@ -8,4 +8,13 @@ One module per model; ``large_tables`` holds what lets a list scale, ``bulk`` ho
 a selection runs. Importing them here registers them (Django autodiscovers ``claims.admin``).
 """
 
-from claims.admin import articles, audit, claims, tokens, users, verdicts, webhooks  # noqa: F401
+from claims.admin import (  # noqa: F401
+    articles,
+    audit,
+    claims,
+    feeds,
+    tokens,
+    users,
+    verdicts,
+    webhooks,
+)

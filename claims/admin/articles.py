@@ -17,7 +17,6 @@ from claims.admin.audit import ArticleAuditInline
 from claims.admin.bulk import MAX_BULK_CLAIMS, bulk_run
 from claims.admin.large_tables import ScalableAdmin
 from claims.models import Article, Claim
-from claims.text import url_port_validate
 
 
 class ClaimInline(admin.TabularInline):
@@ -36,24 +35,37 @@ class ClaimInline(admin.TabularInline):
 
 
 class ArticleAddForm(forms.ModelForm):
-    """Refuses a duplicate on the form, before ``save_model`` would."""
+    """Refuses a duplicate on the form, before ``save_model`` would. A URL without text is
+    fetched by a worker."""
 
-    url = forms.URLField(
-        label="URL",
-        max_length=2000,
-        required=False,
-        assume_scheme="https",
-        validators=[url_port_validate],
-    )
+    url = forms.CharField(label="URL", max_length=2000, required=False)
+    body = forms.CharField(
+        label="Body", required=False, widget=forms.Textarea,
+        help_text="Leave empty to fetch the URL and keep the page's main text.",
+    )  # fmt: skip
+    title = forms.CharField(max_length=500, required=False)
 
     class Meta:
         model = Article
         fields = ("title", "url", "source", "author", "published_on", "body")
 
+    def clean_url(self) -> str:
+        url = (self.cleaned_data.get("url") or "").strip()
+        return services.url_clean(url) if url else ""
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        body, url = data.get("body") or "", data.get("url") or None
+        if not body.strip() and not url:
+            if "url" not in self.errors:
+                raise ValidationError("Give the article's text, or a URL to fetch it from.")
+            return data
         try:
-            services.article_check_new(body=data.get("body") or "", url=data.get("url") or None)
+            if body.strip():
+                services.article_check_new(body=body, url=url)
+            else:
+                services.url_clean(url or "")
+                services.article_check_new_url(url=url or "")
         except ValidationError as exc:
             raise ValidationError(exc.messages) from None
         return data
@@ -62,13 +74,14 @@ class ArticleAddForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(BlindReviewActionsMixin, ScalableAdmin):
     list_display = ("title", "status", "claim_count", "source", "published_on", "created_at")
-    list_filter = ("status", "source", "language", "blind_review")
+    list_filter = ("status", "source", "language", "feed", "blind_review")
     search_fields = ("title", "url", "source", "author")
     date_hierarchy = "created_at"
     inlines = [ClaimInline, ArticleAuditInline]
     readonly_fields = (
         "content_hash", "status", "status_changed_at", "failure_reason", "attempts",
-        "extractor_version", "split_at", "ingested_by", "created_at", "updated_at", "blind_review",
+        "extractor_version", "split_at", "ingested_by", "feed", "created_at", "updated_at",
+        "blind_review",
     )  # fmt: skip
     list_select_related = ("ingested_by",)
     # Django's delete action first, where the site would put it.
@@ -97,8 +110,9 @@ class ArticleAdmin(BlindReviewActionsMixin, ScalableAdmin):
             )
             return
         try:
-            created = services.article_create(
-                title=obj.title, body=obj.body, url=obj.url, source=obj.source,
+            # A URL alone is stored as "fetching"; a worker fetches it (the web process never does).
+            created = services.article_ingest(
+                body=obj.body, url=obj.url, title=obj.title, source=obj.source,
                 author=obj.author, published_on=obj.published_on, ingested_by=request.user,
                 via="admin",
             )  # fmt: skip

@@ -1,8 +1,9 @@
-"""/api/v1/articles/: list, ingest (split after it is stored) and read one article."""
+"""/api/v1/articles/: list, ingest (split after it is stored, or fetched first when only a URL is
+given) and read one article."""
 
 from typing import Any
 
-from django.core.validators import URLValidator
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -14,7 +15,6 @@ from claims.api.base import BaseApi, StrictCharField, get_or_404, refuse_unknown
 from claims.api.errors import PayloadTooLarge, errors
 from claims.api.pagination import PageFilterSerializer, keyset_page, page_serializer
 from claims.models import Article
-from claims.text import url_port_validate
 
 
 class ArticleOutputSerializer(serializers.ModelSerializer):
@@ -34,6 +34,17 @@ class ArticleOutputSerializer(serializers.ModelSerializer):
         return reverse("api:article", args=[obj.pk], request=self.context.get("request"))
 
 
+BODY_OR_URL = "This field is required, unless a url is given: the article is then fetched from it."
+
+
+def url_validate(value: str) -> None:
+    """The fetcher's own parser judges the URL, so a URL accepted here is one it can fetch."""
+    try:
+        services.url_clean(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
+
+
 class ArticlesApi(BaseApi):
     """List articles (newest first by default), or ingest one; it is split after it is stored."""
 
@@ -46,14 +57,31 @@ class ArticlesApi(BaseApi):
     @extend_schema_serializer(component_name="ArticleInput")
     class InputSerializer(serializers.Serializer):
         title = StrictCharField(max_length=500, required=False, allow_blank=True)
-        body = StrictCharField(trim_whitespace=False)
-        url = serializers.URLField(
-            max_length=2000, required=False, allow_null=True,
-            validators=[URLValidator(schemes=["http", "https"], message="Only http:// and https:// addresses."), url_port_validate],
-        )  # fmt: skip
+        # Without a body, the article is fetched from ``url`` by a worker.
+        body = StrictCharField(trim_whitespace=False, required=False)
+        url = serializers.CharField(
+            max_length=2000, required=False, allow_null=True, validators=[url_validate]
+        )
         source = StrictCharField(max_length=200, required=False, allow_blank=True)  # type: ignore[assignment]
         author = StrictCharField(max_length=200, required=False, allow_blank=True)
         published_on = serializers.DateField(required=False, allow_null=True)
+
+        def to_internal_value(self, data: Any) -> Any:
+            # Reported with the other fields' errors: a body, or a url to fetch, is required.
+            errors: dict[str, Any] = {}
+            value = None
+            try:
+                value = super().to_internal_value(data)
+            except serializers.ValidationError as exc:
+                errors = dict(exc.detail) if isinstance(exc.detail, dict) else {}
+                if not errors:
+                    raise
+            has_url = isinstance(data, dict) and data.get("url")
+            if isinstance(data, dict) and "body" not in data and not has_url:
+                errors.setdefault("body", [BODY_OR_URL])
+            if errors:
+                raise serializers.ValidationError(errors)
+            return value
 
     @extend_schema(
         operation_id="articles_list",
@@ -83,10 +111,10 @@ class ArticlesApi(BaseApi):
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = serializer.validated_data
         try:
-            article = services.article_create(
-                title=data.get("title") or "",
-                body=data["body"],
+            article = services.article_ingest(
+                body=data.get("body") or "",
                 url=data.get("url"),
+                title=data.get("title") or "",
                 source=data.get("source") or "",
                 author=data.get("author") or "",
                 published_on=data.get("published_on"),

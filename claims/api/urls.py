@@ -3,13 +3,14 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from claims.api import articles, claims, exports, history, verdicts, webhooks
+from claims.api import articles, bulk, claims, exports, history, verdicts, webhooks
 from claims.api.errors import endpoint_not_found
 
 app_name = "api"
 
 urlpatterns = [
     path("articles/", articles.ArticlesApi.as_view(), name="articles"),
+    path("articles/bulk", bulk.ArticleBulkApi.as_view(), name="articles-bulk"),
     path("articles/<int:article_id>/", articles.ArticleDetailApi.as_view(), name="article"),
     path("claims/", claims.ClaimListApi.as_view(), name="claims"),
     path("claims/<int:claim_id>/", claims.ClaimDetailApi.as_view(), name="claim"),

@@ -252,7 +252,7 @@ def article_list() -> QuerySet[Article]:
 
 def article_get(*, article_id: int) -> Article:
     return (
-        Article.objects.select_related("ingested_by")
+        Article.objects.select_related("ingested_by", "feed")
         .prefetch_related(Prefetch("claims", queryset=Claim.objects.order_by("position")))
         .get(pk=article_id)
     )

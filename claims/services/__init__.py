@@ -8,6 +8,9 @@ from this package:
 - ``audit``: the audit trail.
 - ``articles``: storing, editing, deleting and re-splitting articles.
 - ``duplicate_links``: other articles' duplicates when an article's claims go away.
+- ``fetching``: articles from a URL, fetched by a worker through the one safe fetcher.
+- ``feeds``: RSS/Atom feeds, polled with conditional GET, each entry ingested once.
+- ``bulk``: JSONL and CSV files of articles, with a result per line.
 - ``splitting``: the split task's name, storing the extractor's claims, failures, the sweep.
 - ``queue``: leases on claims (next, take, renew, release).
 - ``triage``: dismiss, assign, release, duplicates, priority, for one claim or a selection.
@@ -34,7 +37,27 @@ from claims.services.articles import (
 )
 from claims.services.audit import audit_record, audit_record_claim
 from claims.services.blind_review import verdict_review_blind
+from claims.services.bulk import BulkSummary, LineResult, articles_ingest_drafts
 from claims.services.duplicate_links import claim_duplicates_relink
+from claims.services.feeds import (
+    FEEDS_POLL_TASK_NAME,
+    FeedPollResult,
+    feed_create,
+    feed_poll,
+    feed_poll_soon,
+    feeds_poll_due,
+)
+from claims.services.fetching import (
+    FETCH_TASK_NAME,
+    FetchOutcome,
+    article_check_new_url,
+    article_create_from_url,
+    article_enqueue_fetch,
+    article_fetch,
+    article_ingest,
+    articles_fetch_resend,
+    url_clean,
+)
 from claims.services.idempotency import (
     IdempotencyKeyReused,
     idempotency_key_clean,
@@ -110,28 +133,33 @@ from claims.services.webhooks import (
 )
 
 __all__ = [
-    "STATS_ROLLUP_TASK_NAME",
-    "stats_rollup_refresh",
     "API_KEY_PREFIX",
     "API_TOKEN_TOUCH_SECONDS",
     "ARTICLE_EDITABLE_FIELDS",
+    "FEEDS_POLL_TASK_NAME",
+    "FETCH_TASK_NAME",
     "MAX_BULK_CLAIMS",
     "MAX_EVIDENCE_URLS",
     "MAX_EXPLANATION_CHARS",
     "MAX_PRIORITY",
     "OPEN_STATUSES",
     "SPLIT_TASK_NAME",
+    "STATS_ROLLUP_TASK_NAME",
     "SWEEP_TASK_NAME",
     "WEBHOOK_SWEEP_TASK_NAME",
     "WEBHOOK_TASK_NAME",
     "ArticleTooLarge",
+    "BulkSummary",
     "CandidateLike",
     "ClaimHeldByOther",
     "DeliveryOutcome",
     "DuplicateArticle",
     "ExtractionRefused",
     "Extractor",
+    "FeedPollResult",
+    "FetchOutcome",
     "IdempotencyKeyReused",
+    "LineResult",
     "SplitOutcome",
     "SweepResult",
     "api_key_hash",
@@ -141,20 +169,27 @@ __all__ = [
     "api_token_revoke",
     "article_blind_review_set",
     "article_check_new",
+    "article_check_new_url",
     "article_create",
+    "article_create_from_url",
     "article_delete",
+    "article_enqueue_fetch",
     "article_enqueue_split",
     "article_extract_claims",
+    "article_fetch",
+    "article_ingest",
     "article_mark_failed",
     "article_resplit",
     "article_update",
+    "articles_fetch_resend",
+    "articles_ingest_drafts",
     "articles_sweep",
     "audit_record",
     "audit_record_claim",
-    "claim_duplicates_relink",
     "claim_assign",
     "claim_blind_review_due",
     "claim_dismiss",
+    "claim_duplicates_relink",
     "claim_lease_next",
     "claim_lease_renew",
     "claim_lease_take",
@@ -166,7 +201,13 @@ __all__ = [
     "claims_release_leases",
     "claims_set_priority",
     "evidence_urls_clean",
+    "feed_create",
+    "feed_poll",
+    "feed_poll_soon",
+    "feeds_poll_due",
     "idempotency_key_clean",
+    "stats_rollup_refresh",
+    "url_clean",
     "verdict_publish",
     "verdict_review",
     "verdict_review_blind",

@@ -178,7 +178,7 @@ def article_resplit(*, article_id: int, by: Any) -> Article:
     Idempotent: an article already queued or splitting is left as it is. Refused, with the
     reason, when people are already working on its claims."""
     article = Article.objects.select_for_update().get(pk=article_id)
-    if article.status in (Article.Status.QUEUED, Article.Status.SPLITTING):
+    if article.status in (Article.Status.QUEUED, Article.Status.SPLITTING, Article.Status.FETCHING):
         return article
     if article_claims_worked_on(article_id=article.pk):
         raise ValidationError(
@@ -186,14 +186,25 @@ def article_resplit(*, article_id: int, by: Any) -> Article:
             "claims, and a new split would discard that work.",
             code="reviewed",
         )
-    article.status = Article.Status.QUEUED
+    # An article from a URL whose fetch failed has no text yet: it is fetched again instead.
+    fetch_again = not article.body and bool(article.url)
+    article.status = Article.Status.FETCHING if fetch_again else Article.Status.QUEUED
     article.status_changed_at = timezone.now()
     article.attempts = 0
     article.failure_reason = ""
     article.split_token = None
     article.save()
     audit_record(
-        action=AuditEvent.Action.REQUEUE, actor=by, article=article, message="Re-split requested"
+        action=AuditEvent.Action.REQUEUE,
+        actor=by,
+        article=article,
+        message="Fetch requested again" if fetch_again else "Re-split requested",
     )
-    transaction.on_commit(partial(splitting.article_enqueue_split, article_id=article.pk))
+    if fetch_again:
+        # Imported here: fetching builds on this module (DuplicateArticle).
+        from claims.services.fetching import article_enqueue_fetch
+
+        transaction.on_commit(partial(article_enqueue_fetch, article_id=article.pk))
+    else:
+        transaction.on_commit(partial(splitting.article_enqueue_split, article_id=article.pk))
     return article

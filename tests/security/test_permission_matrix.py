@@ -32,6 +32,7 @@ from claims.models import (
     Article,
     AuditEvent,
     Claim,
+    Feed,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
@@ -222,6 +223,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     # --- API (claims/api/urls.py) -----------------------------------------------------------------
     ("GET", "api/v1/articles/"): api(200),
     ("POST", "api/v1/articles/"): api_write(400),
+    ("POST", "api/v1/articles/bulk"): api_write(415),
+    ("GET", "api/v1/articles/bulk"): api(405),
     ("GET", "api/v1/articles/<int:article_id>/"): api(200),
     ("POST", "api/v1/articles/<int:article_id>/"): api_write(405),
     ("GET", "api/v1/claims/"): api(200),
@@ -293,6 +296,20 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     ("POST", "admin/claims/article/add/"): admin(200, 200, 200),
     ("POST", "admin/claims/article/<path:object_id>/change/"): admin(403, 200, 200),
     ("POST", "admin/claims/article/<path:object_id>/delete/"): superuser_only(),
+    **admin_model(
+        "claims/feed",
+        changelist=admin(403, 200, 200),  # editors choose the feeds the desk follows
+        add=admin(403, 200, 200),
+        history=admin(403, 200, 200),
+        delete=superuser_only(),
+        change=admin(403, 200, 200),
+    ),
+    ("POST", "admin/claims/feed/add/"): admin(403, 200, 200),
+    # Every field of a stored feed may be left empty (it is paused): the empty POST saves.
+    ("POST", "admin/claims/feed/<path:object_id>/change/"): admin(
+        403, Redirect("/admin/claims/feed/"), Redirect("/admin/claims/feed/")
+    ),
+    ("POST", "admin/claims/feed/<path:object_id>/delete/"): superuser_only(),
     **admin_model(
         "claims/claim",
         changelist=admin(200, 200, 200),
@@ -498,6 +515,7 @@ def world(db: Any) -> World:
             "token_id": token.pk,
             "claim_ct": ContentType.objects.get_for_model(Claim).pk,
             "claims_article": article.pk,
+            "claims_feed": Feed.objects.create(url="https://example.org/feed.xml").pk,
             "claims_claim": claim.pk,
             "claims_verdict": verdict.pk,
             "claims_auditevent": event.pk,

@@ -1,20 +1,21 @@
-"""``manage.py ingest FILE_OR_URL...``: store articles from .txt, .html, .jsonl files or URLs."""
+"""``manage.py ingest FILE_OR_URL...``: store articles from .txt, .html, .jsonl and .csv files, or
+http(s) URLs (stored as ``fetching``; a worker fetches them through the safe fetcher)."""
 
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims import services
-from claims.sources import ArticleDraft, SourceError, read_source
+from claims.sources import read_source
 
 
 class Command(BaseCommand):
     help = (
-        "Ingest articles from .txt, .html or .jsonl files, or http(s) URLs, and queue their split."
+        "Ingest articles from .txt, .html, .jsonl or .csv files, or http(s) URLs (fetched by a "
+        "worker), and queue their split. Re-running a file skips what is already stored."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"no user called “{options['user']}”")
         max_bytes = settings.FACTCHECK_MAX_ARTICLE_CHARS * 4
-        created = duplicates = errors = 0
+        total = services.BulkSummary()
         progress = tqdm(
             total=len(options["locations"]),
             unit="source",
@@ -38,41 +39,23 @@ class Command(BaseCommand):
             file=self.stderr._out,
         )
         for location in options["locations"]:
-            for item in read_source(location, max_bytes=max_bytes):
-                if isinstance(item, SourceError):
-                    errors += 1
-                    progress.write(f"error: {item}", file=self.stderr._out)
-                    continue
-                outcome = self._store(item, user=user, default_source=options["source"])
-                if outcome == "created":
-                    created += 1
-                elif outcome == "duplicate":
-                    duplicates += 1
-                else:
-                    errors += 1
-                    progress.write(f"error: {item.origin}: {outcome}", file=self.stderr._out)
-                progress.set_postfix(created=created, duplicates=duplicates, errors=errors)
-            progress.update(1)
-        progress.close()
-        summary = f"created {created}, duplicates {duplicates}, errors {errors}"
-        if errors:
-            raise CommandError(summary)
-        self.stdout.write(summary)
-
-    def _store(self, draft: ArticleDraft, *, user: Any, default_source: str) -> str:
-        try:
-            services.article_create(
-                title=draft.title,
-                body=draft.body,
-                url=draft.url,
-                source=draft.source or default_source,
-                author=draft.author,
-                published_on=draft.published_on,
+            summary = services.articles_ingest_drafts(
+                drafts=read_source(location, max_bytes=max_bytes),
                 ingested_by=user,
+                default_source=options["source"],
                 via="command",
             )
-        except services.DuplicateArticle:
-            return "duplicate"
-        except ValidationError as exc:
-            return " ".join(exc.messages)
-        return "created"
+            for line in summary.lines:
+                if line.result == "error":
+                    progress.write(f"error: {line.origin}: {line.detail}", file=self.stderr._out)
+            total.lines.extend(summary.lines)
+            progress.set_postfix(
+                created=total.created, duplicates=total.duplicates, errors=total.errors
+            )
+            progress.update(1)
+        progress.close()
+        fetching = total.count("fetching")
+        summary_text = total.text() + (f" ({fetching} to be fetched)" if fetching else "")
+        if total.errors:
+            raise CommandError(summary_text)
+        self.stdout.write(summary_text)

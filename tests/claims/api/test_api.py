@@ -184,7 +184,9 @@ def test_a_400_lists_the_errors_of_each_field(api):
     response = api.post("/api/v1/articles/", {"title": 5}, format="json")
     errors = response.json()["errors"]
     assert set(errors) == {"title", "body"}
-    assert errors["body"] == ["This field is required."]
+    assert errors["body"] == [
+        "This field is required, unless a url is given: the article is then fetched from it."
+    ]
 
 
 def test_malformed_json_is_a_400(api):
@@ -345,5 +347,7 @@ def test_an_article_url_that_is_not_http_is_refused_naming_the_field(api):
         format="json",
     )
     assert response.status_code == 400
-    assert response.json()["errors"]["url"] == ["Only http:// and https:// addresses."]
+    assert response.json()["errors"]["url"] == [
+        "Only http:// and https:// URLs can be fetched, not “ftp:”."
+    ]
     assert Article.objects.count() == 0
