@@ -1,13 +1,17 @@
 """Is an address on the public internet? For URLs the server itself will call (webhooks), so a
 partner cannot point it at the machine, the private network or a cloud metadata service.
 
-Minimal on purpose: the safe fetcher may bring a fuller checker, which this one should join."""
+The address rule itself is the safe fetcher's (``claims.fetch.address_is_public``: mapped, 6to4
+and Teredo forms judged by the IPv4 address inside); this module adds what webhooks need on top:
+https only outside tests, and errors as form/serializer ``ValidationError``s."""
 
 import ipaddress
 import socket
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+
+from claims.fetch import address_is_public
 
 # Names that resolve to the machine or the local network whatever DNS says.
 LOCAL_NAMES = ("localhost", "localhost.localdomain")
@@ -16,10 +20,7 @@ LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
 
 def ip_is_public(ip: str) -> bool:
     """A globally routable unicast address (no loopback, private, link-local, reserved...)."""
-    address = ipaddress.ip_address(ip)
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
+    return address_is_public(ipaddress.ip_address(ip.split("%", 1)[0]))
 
 
 def url_parts(url: str, *, allow_http: bool = False) -> tuple[str, str, int]:
