@@ -11,10 +11,12 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from claims.services import (
+    MATCH_TASK_NAME,
     SPLIT_TASK_NAME,
     SWEEP_TASK_NAME,
     article_extract_claims,
     article_mark_failed,
+    article_match_claims,
     articles_sweep,
 )
 from workers.broker import prune_delivered_messages
@@ -79,6 +81,9 @@ def split_article(self: Task, article_id: int) -> dict[str, Any]:
         )
         article_mark_failed(article_id=article_id, reason=reason)
         return {"result": "failed", "reason": reason}
+    if outcome.result == "split" and outcome.claims:
+        # Its own queue: embedding and matching never wait behind a backlog of splits.
+        match_claims.apply_async(args=[article_id], queue=settings.FACTCHECK_MATCH_QUEUE)
     if outcome.result == "busy":
         # A redelivered message (its worker died) finds the article still leased: wait the lease out.
         raise self.retry(exc=ArticleBusy(), countdown=outcome.retry_in)
@@ -99,3 +104,20 @@ def sweep_articles() -> dict[str, int]:
             result.requeued, result.given_up, pruned,
         )  # fmt: skip
     return {"requeued": len(result.requeued), "given_up": len(result.given_up), "pruned": pruned}
+
+
+@shared_task(
+    name=MATCH_TASK_NAME,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def match_claims(article_id: int) -> int:
+    """Embed an article's claims and store their matches. Idempotent (see ``article_match_claims``)."""
+    from claims.matching.encoder import sentence_encoder
+    from claims.matching.ranking import ranker
+
+    return article_match_claims(article_id=article_id, encoder=sentence_encoder(), ranker=ranker())

@@ -51,9 +51,21 @@ from claims.selectors.dashboard import (
     verdicts_awaiting_review,
     verdicts_disputed,
 )
+from claims.selectors.matching import (
+    MatchResult,
+    archive_match,
+    claim_matches,
+    claims_with_earlier_verdict,
+    match_verdict,
+)
 from claims.selectors.stats import QUEUE_AGE_BUCKETS, Bar, DashboardStats, dashboard_stats
 
 __all__ = [
+    "MatchResult",
+    "archive_match",
+    "claim_matches",
+    "claims_with_earlier_verdict",
+    "match_verdict",
     "ASSIGNEE_NOBODY",
     "COUNT_TIMEOUT_MS",
     "EXACT_COUNT_BELOW",

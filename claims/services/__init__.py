@@ -12,6 +12,7 @@ from this package:
 - ``triage``: dismiss, assign, release, duplicates, priority, for one claim or a selection.
 - ``verdicts``: verdicts, second review, publishing.
 - ``tokens``: API tokens.
+- ``matching``: the matching archive, imported fact-checks, matches, reusing a verdict.
 """
 
 from claims.models import OPEN_STATUSES
@@ -26,6 +27,14 @@ from claims.services.articles import (
     article_update,
 )
 from claims.services.audit import audit_record, audit_record_claim
+from claims.services.matching import (
+    MATCH_TASK_NAME,
+    ImportSummary,
+    article_match_claims,
+    claim_store_matches,
+    factchecks_import,
+    verdict_reuse,
+)
 from claims.services.queue import (
     ClaimHeldByOther,
     claim_lease_next,
@@ -76,6 +85,12 @@ from claims.services.verdicts import (
 )
 
 __all__ = [
+    "MATCH_TASK_NAME",
+    "ImportSummary",
+    "article_match_claims",
+    "claim_store_matches",
+    "factchecks_import",
+    "verdict_reuse",
     "API_KEY_PREFIX",
     "API_TOKEN_TOUCH_SECONDS",
     "ARTICLE_EDITABLE_FIELDS",
