@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from claims.api import articles, claims, exports, verdicts
+from claims.api import articles, claims, exports, matching, verdicts
 from claims.api.errors import endpoint_not_found
 
 app_name = "api"
@@ -13,6 +13,12 @@ urlpatterns = [
     path("articles/<int:article_id>/", articles.ArticleDetailApi.as_view(), name="article"),
     path("claims/", claims.ClaimListApi.as_view(), name="claims"),
     path("claims/<int:claim_id>/", claims.ClaimDetailApi.as_view(), name="claim"),
+    path(
+        "claims/<int:claim_id>/matches/",
+        matching.ClaimMatchesApi.as_view(),
+        name="claim-matches",
+    ),
+    path("match/", matching.MatchApi.as_view(), name="match"),
     path("verdicts/", verdicts.VerdictsApi.as_view(), name="verdicts"),
     path("verdicts/<int:verdict_id>/", verdicts.VerdictDetailApi.as_view(), name="verdict"),
     path(
