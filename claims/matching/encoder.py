@@ -30,7 +30,6 @@ class SentenceEncoder:
         self.batch_size = batch_size
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=int(meta["max_length"]))
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -39,17 +38,23 @@ class SentenceEncoder:
         )
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit-length embeddings, one row per text, in order; batches similar lengths together."""
+        """Unit-length embeddings, one row per text, in order. Idempotent.
+
+        Texts are batched only with others of the same token length: with no padding, a text's
+        vector hardly depends on its batch (int8 activations share one scale per batch; padded
+        batches moved vectors by up to 0.02 in cosine)."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        # Sorting by length keeps padding (wasted work) small within each batch.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            encodings = self.tokenizer.encode_batch([texts[i] or " " for i in chunk])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            vectors = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            out[chunk] = vectors
+        self.tokenizer.no_padding()
+        encodings = self.tokenizer.encode_batch([text or " " for text in texts])
+        by_length: dict[int, list[int]] = {}
+        for index, encoding in enumerate(encodings):
+            by_length.setdefault(len(encoding.ids), []).append(index)
+        for indices in by_length.values():
+            for start in range(0, len(indices), self.batch_size):
+                chunk = indices[start : start + self.batch_size]
+                ids = np.array([encodings[i].ids for i in chunk], dtype=np.int64)
+                feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+                out[chunk] = self.session.run(None, feed)[0]
         return out
 
 

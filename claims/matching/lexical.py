@@ -9,6 +9,8 @@ import re
 # Tweets and social posts carry handles, links and boilerplate that match everything.
 _NOISE = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|@\w+|&\w+;")
 _WORD = re.compile(r"[a-z0-9]+")
+# The capitalised "US" is the country; lower-cased it would be the pronoun, a stop word.
+_US = re.compile(r"\bU\.?S\.?A?\b\.?")
 STOP_WORDS = frozenset(
     [
         "a",
@@ -136,7 +138,7 @@ MAX_TERMS = 32
 
 def search_terms(text: str) -> list[str]:
     """Distinct content words of ``text`` in order of appearance, at most ``MAX_TERMS``."""
-    words = _WORD.findall(_NOISE.sub(" ", text.lower()))
+    words = _WORD.findall(_US.sub(" usa ", _NOISE.sub(" ", text)).lower())
     kept = [w for w in words if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
     return list(dict.fromkeys(kept))[:MAX_TERMS]
 

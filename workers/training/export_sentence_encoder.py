@@ -153,7 +153,9 @@ def main() -> None:
         )
         onnx.checker.check_model(onnx.load(str(fp32)))
         int8 = args.out / "model.onnx"
-        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+        # Per-channel weight scales: cosine to the fp32 model 0.99 on the probes, against 0.96
+        # with one scale per tensor (which also made batched and single embeddings differ more).
+        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
     tokenizer.save(str(args.out / "tokenizer.json"))
     # Agreement of the int8 graph with torch fp32 on a probe, recorded for the reader.
     session = ort.InferenceSession(str(int8), providers=["CPUExecutionProvider"])
