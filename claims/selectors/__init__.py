@@ -55,7 +55,7 @@ from claims.selectors.matching import (
     MatchResult,
     archive_match,
     claim_matches,
-    claims_with_earlier_verdict,
+    earlier_verdict_exists,
     match_verdict,
 )
 from claims.selectors.stats import QUEUE_AGE_BUCKETS, Bar, DashboardStats, dashboard_stats
@@ -64,7 +64,7 @@ __all__ = [
     "MatchResult",
     "archive_match",
     "claim_matches",
-    "claims_with_earlier_verdict",
+    "earlier_verdict_exists",
     "match_verdict",
     "ASSIGNEE_NOBODY",
     "COUNT_TIMEOUT_MS",

@@ -19,6 +19,7 @@ from claims.models import (
     verdict_published_q,
 )
 from claims.selectors.common import HIDDEN_BY_DEFAULT_KINDS, articles_with_claim_count
+from claims.selectors.matching import earlier_verdict_exists
 
 # The queue's assignee filter value for unassigned claims (user ids start at 1).
 ASSIGNEE_NOBODY = 0
@@ -39,6 +40,8 @@ class QueueFilters:
     score_min: float | None = None
     score_max: float | None = None
     has_verdict: bool | None = None
+    # Claims matching an earlier claim with a verdict, or an imported fact-check ("checked before").
+    earlier_verdict: bool | None = None
     q: str | None = None
     show_hidden: bool = False
     order: str = "score"
@@ -70,6 +73,9 @@ def _queue_base(filters: QueueFilters) -> QuerySet[Claim]:
     if filters.has_verdict is not None:
         judged = Exists(Verdict.objects.filter(claim=OuterRef("pk"), is_current=True))
         qs = qs.filter(judged if filters.has_verdict else ~judged)
+    if filters.earlier_verdict is not None:
+        earlier = earlier_verdict_exists()
+        qs = qs.filter(earlier if filters.earlier_verdict else ~earlier)
     if filters.q:
         # Every word must appear in the claim or its sentence, in any order. icontains escapes
         # LIKE wildcards, so "%" and "_" are searched literally.

@@ -132,10 +132,10 @@ def match_verdict(match: Any) -> Verdict | None:
     return shown[0] if shown else None
 
 
-def claims_with_earlier_verdict() -> QuerySet[Claim]:
-    """Claims with a stored match that already has a verdict (ours, current) or is a fact-check."""
-    judged = ClaimMatch.objects.filter(claim=OuterRef("pk")).filter(
-        Exists(Verdict.objects.filter(claim=OuterRef("entry__claim_id"), is_current=True))
+def earlier_verdict_exists() -> Exists:
+    """A filter on claims: a stored match has a verdict (ours, current) or is a fact-check."""
+    judged = Verdict.objects.filter(claim=OuterRef("entry__claim_id"), is_current=True)
+    matches = ClaimMatch.objects.filter(claim=OuterRef("pk")).filter(
+        Q(entry__factcheck__isnull=False) | Exists(judged)
     )
-    external = ClaimMatch.objects.filter(claim=OuterRef("pk"), entry__factcheck__isnull=False)
-    return Claim.objects.filter(Exists(judged) | Exists(external))
+    return Exists(matches)

@@ -75,15 +75,20 @@ def test_the_desk_sees_the_unpublished_verdict_too(archive):
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 2001])
 def test_empty_or_over_long_text_is_a_400_naming_the_field(text):
-    response = token_api_client(read_only=True).post("/api/v1/match/", {"text": text}, format="json")
+    response = token_api_client(read_only=True).post(
+        "/api/v1/match/", {"text": text}, format="json"
+    )
     assert response.status_code == 400
     assert "text" in response.json()["errors"]
 
 
 def test_a_user_without_a_role_may_not_match_and_anonymous_must_log_in():
-    assert token_api_client(UserFactory()).post(
-        "/api/v1/match/", {"text": "x"}, format="json"
-    ).status_code == 403
+    assert (
+        token_api_client(UserFactory())
+        .post("/api/v1/match/", {"text": "x"}, format="json")
+        .status_code
+        == 403
+    )
     assert APIClient().post("/api/v1/match/", {"text": "x"}, format="json").status_code == 401
 
 
