@@ -50,7 +50,7 @@ class MatchFactCheckSerializer(serializers.Serializer):
 class MatchOutputSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     similarity = serializers.FloatField(help_text="Cosine similarity of the sentence embeddings.")
-    source = serializers.ChoiceField(choices=["desk", "external"])
+    source = serializers.ChoiceField(choices=["desk", "external"])  # type: ignore[assignment]
     claim = serializers.IntegerField(allow_null=True, help_text="Our earlier claim, if ours.")
     claim_url = serializers.CharField(allow_null=True)
     text = serializers.CharField(help_text="The earlier claim as stored.")

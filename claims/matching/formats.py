@@ -72,7 +72,7 @@ def _read_document(
 ) -> None:
     try:
         document = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         errors.append(ParseError(where, f"not JSON ({exc.msg})"))
         return
     found = 0

@@ -88,7 +88,7 @@ def archive_match(
     kept = [(by_id[i], s) for i, s in found if i in by_id]
     if not kept:
         return []
-    texts, titles = unpack_vectors([e.embedding for e, _ in kept])
+    texts, titles = unpack_vectors([bytes(e.embedding) for e, _ in kept])
     rows = features(vector, texts, titles, np.array([s for _, s in kept], np.float32))
     scores = ranker.score(rows)
     results = []

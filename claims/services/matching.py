@@ -195,6 +195,7 @@ def verdict_reuse(*, claim_id: int, match_id: int, reviewer: Any) -> Verdict:
         verdict.reused_from_factcheck = fc
         what = f"imported fact-check #{fc.pk}"
     else:
+        assert source.claim_id is not None  # an entry is a claim or a fact-check
         earlier = Verdict.objects.filter(claim_id=source.claim_id, is_current=True).first()
         if earlier is None:
             raise Verdict.DoesNotExist("The earlier claim has no verdict to reuse.")

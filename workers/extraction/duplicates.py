@@ -155,7 +155,7 @@ def _numbers(tokens: frozenset[str]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def _tokens(text: str) -> frozenset[str]:
+def _tokens(text: str) -> "_TokenSet":
     lowered = _US.sub(" usa ", text).lower().replace("’", "'")
     for pattern, replacement in _PHRASES:
         lowered = pattern.sub(replacement, lowered)

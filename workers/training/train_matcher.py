@@ -33,7 +33,8 @@ def main() -> None:
     train, dev = _queries(args.data / "train.jsonl"), _queries(args.data / "dev.jsonl")
     train_vectors = encoder.encode([q["text"] for q in train])
     dev_vectors = encoder.encode([q["text"] for q in dev])
-    x, y = [], []
+    x: list[np.ndarray] = []
+    y: list[bool] = []
     for query, vector in zip(train, train_vectors, strict=True):
         found = archive.candidates(query["text"], vector)
         x.append(found.rows)
