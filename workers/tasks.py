@@ -14,6 +14,7 @@ from claims.services import (
     MATCH_TASK_NAME,
     SPLIT_TASK_NAME,
     SWEEP_TASK_NAME,
+    article_enqueue_match,
     article_extract_claims,
     article_mark_failed,
     article_match_claims,
@@ -83,7 +84,7 @@ def split_article(self: Task, article_id: int) -> dict[str, Any]:
         return {"result": "failed", "reason": reason}
     if outcome.result == "split" and outcome.claims:
         # Its own queue: embedding and matching never wait behind a backlog of splits.
-        match_claims.apply_async(args=[article_id], queue=settings.FACTCHECK_MATCH_QUEUE)
+        article_enqueue_match(article_id=article_id)
     if outcome.result == "busy":
         # A redelivered message (its worker died) finds the article still leased: wait the lease out.
         raise self.retry(exc=ArticleBusy(), countdown=outcome.retry_in)

@@ -30,6 +30,7 @@ from claims.services.audit import audit_record, audit_record_claim
 from claims.services.matching import (
     MATCH_TASK_NAME,
     ImportSummary,
+    article_enqueue_match,
     article_match_claims,
     claim_store_matches,
     factchecks_import,
@@ -87,6 +88,7 @@ from claims.services.verdicts import (
 __all__ = [
     "MATCH_TASK_NAME",
     "ImportSummary",
+    "article_enqueue_match",
     "article_match_claims",
     "claim_store_matches",
     "factchecks_import",

@@ -1,11 +1,13 @@
 """Matching writes: the archive's entries (embedded once, indexed for search), imported
 fact-checks, the matches found for new claims (suggested or linked), and reusing a verdict."""
 
-from collections.abc import Callable, Iterable, Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+from celery import current_app
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
@@ -27,6 +29,7 @@ from claims.services.triage import claims_mark_duplicate
 from claims.services.verdicts import verdict_set
 
 MATCH_TASK_NAME = "workers.match_claims"
+logger = logging.getLogger(__name__)
 
 
 class Encoder(Protocol):
@@ -102,6 +105,21 @@ def factchecks_import(
         if progress is not None:
             progress(min(start + batch_size, len(records)), len(records))
     return ImportSummary(created=created, skipped=skipped)
+
+
+def article_enqueue_match(*, article_id: int) -> bool:
+    """Send the embedding/matching task on its own queue. Idempotent in effect (the task is).
+
+    False instead of raising when the broker is unreachable: the split stands, and re-splitting
+    the article sends the task again."""
+    try:
+        current_app.send_task(
+            MATCH_TASK_NAME, args=[article_id], queue=settings.FACTCHECK_MATCH_QUEUE
+        )
+    except Exception:  # the broker client raises many types; none may fail a split
+        logger.warning("could not queue matching for article %s", article_id, exc_info=True)
+        return False
+    return True
 
 
 def article_match_claims(*, article_id: int, encoder: Encoder, ranker: Ranker) -> int:
@@ -225,12 +243,3 @@ def _rating_from_label(label: str) -> str:
         if name.lower() in words:
             return str(value)
     return Rating.UNVERIFIABLE
-
-
-def claims_without_entries(*, limit: int) -> Iterable[int]:
-    """Ids of articles with claims not yet in the archive (for a backfill)."""
-    return (
-        Claim.objects.filter(archive_entry__isnull=True)
-        .values_list("article_id", flat=True)
-        .distinct()[:limit]
-    )
