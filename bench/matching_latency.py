@@ -27,7 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from admin_changelist import drop_database, ensure_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/factcheck_match_bench"
-DATA = Path(os.environ.get("FACTCHECK_SHARED_DATA", ROOT.parent / "shared" / "data")) / "claim-matching"
+DATA = (
+    Path(os.environ.get("FACTCHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+    / "claim-matching"
+)
 VOCABULARY = 5000
 DISTINCT_VECTORS = 4096
 
@@ -73,8 +76,8 @@ def fill(entries: int) -> None:
     started = time.perf_counter()
     raw = connection.connection  # psycopg 3: COPY straight from Python
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE claims_claimmatch, claims_archiveentry, claims_externalfactcheck "
-                       "RESTART IDENTITY CASCADE")  # fmt: skip
+        cursor.execute("TRUNCATE claims_claimmatch, claims_archivevector, claims_archiveentry, "
+                       "claims_externalfactcheck RESTART IDENTITY CASCADE")  # fmt: skip
         cursor.execute("DROP INDEX IF EXISTS archive_entry_search")
     chunk = 100_000
     with raw.cursor() as cur:
@@ -95,22 +98,29 @@ def fill(entries: int) -> None:
                     i = start + k + 1
                     copy.write_row((i, f"bench:{i}", text, "", "False", "Bench", "", "2026-01-01"))
             with cur.copy(
-                "COPY claims_archiveentry (id, factcheck_id, text, title, embedding, "
-                "encoder_version, created_at) FROM STDIN"
+                "COPY claims_archiveentry (id, factcheck_id, text, title, encoder_version, "
+                "created_at) FROM STDIN"
             ) as copy:
                 for k, text in enumerate(texts):
                     i = start + k + 1
-                    copy.write_row((i, i, text, "", blobs[i % DISTINCT_VECTORS], "bench", "2026-01-01"))
+                    copy.write_row((i, i, text, "", "bench", "2026-01-01"))
+            with cur.copy("COPY claims_archivevector (entry_id, embedding) FROM STDIN") as copy:
+                for k in range(n):
+                    i = start + k + 1
+                    copy.write_row((i, blobs[i % DISTINCT_VECTORS]))
             raw.commit()
             print(f"  {start + n:,} entries ({time.perf_counter() - started:.0f} s)", flush=True)
         cur.execute("SET maintenance_work_mem = '512MB'")
-        cur.execute("UPDATE claims_archiveentry SET search = setweight(to_tsvector('english', text), 'A')")
+        cur.execute(
+            "UPDATE claims_archiveentry SET search = setweight(to_tsvector('english', text), 'A')"
+        )
         raw.commit()
         print(f"  tsvectors ({time.perf_counter() - started:.0f} s)", flush=True)
         cur.execute("CREATE INDEX archive_entry_search ON claims_archiveentry USING gin (search)")
         for table in ("claims_externalfactcheck", "claims_archiveentry"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {entries})")
         cur.execute("ANALYZE claims_archiveentry")
+        cur.execute("ANALYZE claims_archivevector")
         raw.commit()
     print(f"filled {entries:,} entries in {time.perf_counter() - started:.0f} s")
 
@@ -166,14 +176,24 @@ def main() -> None:
     print(f"  query embedding                  {percentiles(embed_ms)}  ms")
     print(f"  total                            {percentiles(total)}  ms")
     if args.explain:
-        from claims.matching.lexical import search_terms, tsquery
+        from claims.matching.lexical import (
+            COMMON_FLOOR,
+            KEEP_TERMS,
+            MAX_TERM_FREQUENCY,
+            PER_TERM,
+            search_terms,
+        )
+        from claims.selectors.matching import _PG_CANDIDATES
 
         with connection.cursor() as cursor:
             cursor.execute(
-                "EXPLAIN (ANALYZE, BUFFERS) SELECT id, ts_rank(search, q) FROM claims_archiveentry, "
-                "to_tsquery('english', %s) AS q WHERE search @@ q ORDER BY 2 DESC LIMIT 100",
-                [tsquery(search_terms(slowest[1]))],
-            )
+                "EXPLAIN (ANALYZE, BUFFERS) " + _PG_CANDIDATES,
+                {
+                    "text": " ".join(search_terms(slowest[1])), "keep": KEEP_TERMS,
+                    "max_frequency": MAX_TERM_FREQUENCY, "floor": COMMON_FLOOR, "per_term": PER_TERM,
+                    "limit": 100,
+                },
+            )  # fmt: skip
             print("\n".join(row[0] for row in cursor.fetchall()))
     if args.drop:
         drop_database(url)

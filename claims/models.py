@@ -362,8 +362,6 @@ class ArchiveEntry(models.Model):
     )
     text = models.TextField()
     title = models.TextField(blank=True)
-    # float16 unit vectors of the text and of the title (zeros when no title), 2 x 384 values.
-    embedding = models.BinaryField()
     encoder_version = models.CharField(max_length=64)
     search = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -379,6 +377,19 @@ class ArchiveEntry(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ArchiveVector(models.Model):
+    """An entry's sentence embeddings, kept apart so the full-text ranking reads narrow rows."""
+
+    entry = models.OneToOneField(
+        ArchiveEntry, primary_key=True, on_delete=models.CASCADE, related_name="vector"
+    )
+    # float16 unit vectors of the text and of the title (zeros when no title), 2 x 384 values.
+    embedding = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"vector of entry {self.entry_id}"
 
 
 class ClaimMatch(models.Model):

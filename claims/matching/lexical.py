@@ -1,10 +1,11 @@
-"""The lexical half of matching: a text's search terms, as a PostgreSQL tsquery or an FTS5 query.
+"""The lexical half of matching: a text's search terms, the rarest of them, an FTS5 query.
 
 Pure Python. A restatement shares some content words with the claim it restates, rarely all of
 them, so terms are OR-ed; the database ranks by BM25 (FTS5) or ``ts_rank`` (PostgreSQL).
 """
 
 import re
+from collections.abc import Callable
 
 # Tweets and social posts carry handles, links and boilerplate that match everything.
 _NOISE = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|@\w+|&\w+;")
@@ -134,6 +135,16 @@ STOP_WORDS = frozenset(
     ]
 )
 MAX_TERMS = 32
+# Only the rarest few terms go into the search, and none in more than this share of the archive:
+# a common word ("vaccine", "trump") would pull in a large share of a million claims, each to be
+# ranked, for little evidence. The embeddings judge the candidates anyway.
+KEEP_TERMS = 24
+# Entries read per term: the rows to rank stay under KEEP_TERMS x PER_TERM however large the
+# archive (a rare term's entries are all read; a commoner one's only this many, in index order).
+PER_TERM = 100
+MAX_TERM_FREQUENCY = 0.02
+# ... but a word in fewer entries than this is never too common (a small archive is cheap to rank).
+COMMON_FLOOR = 2000
 
 
 def search_terms(text: str) -> list[str]:
@@ -148,6 +159,36 @@ def fts5_query(terms: list[str]) -> str:
     return " OR ".join(f'"{term}"' for term in terms)
 
 
-def tsquery(terms: list[str]) -> str:
-    """A ``to_tsquery('english', ...)`` expression: any of the terms (letters and digits only)."""
-    return " | ".join(terms)
+def rarest_terms(
+    terms: list[str],
+    count: Callable[[str], int],
+    *,
+    total: int,
+    keep: int = KEEP_TERMS,
+    max_frequency: float = MAX_TERM_FREQUENCY,
+) -> list[str]:
+    """The ``keep`` terms in the fewest of the archive's ``total`` entries, without very common ones.
+
+    PostgreSQL applies the same rule in SQL from the planner's statistics (``pg_stats``)."""
+    limit = max(max_frequency * total, COMMON_FLOOR)
+    rated = sorted((count(term), term) for term in terms)
+    return [term for n, term in rated if n <= limit][:keep]
+
+
+# SQLite's twin of the PostgreSQL query in ``claims.selectors.matching``: up to PER_TERM entries
+# per term, ranked by BM25 over all the terms. Format with the FTS5 table's name and
+# ``fts5_per_term``; the parameters are ``fts5_query(terms)`` and the limit.
+FTS5_CANDIDATES = """
+SELECT rowid, -bm25({table}) FROM {table}
+WHERE {table} MATCH ? AND rowid IN ({per_term})
+ORDER BY bm25({table}) LIMIT ?
+"""
+
+
+def fts5_per_term(terms: list[str], *, table: str) -> str:
+    """A sub-select of up to PER_TERM row ids per term (terms are [a-z0-9]: never syntax)."""
+    return " UNION ".join(
+        f"SELECT rowid FROM (SELECT rowid FROM {table} WHERE {table} MATCH "
+        f"'{fts5_query([term])}' LIMIT {PER_TERM})"
+        for term in terms
+    )

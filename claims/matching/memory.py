@@ -11,7 +11,13 @@ from pathlib import Path
 import numpy as np
 
 from claims.matching.encoder import SentenceEncoder
-from claims.matching.lexical import fts5_query, search_terms
+from claims.matching.lexical import (
+    FTS5_CANDIDATES,
+    fts5_per_term,
+    fts5_query,
+    rarest_terms,
+    search_terms,
+)
 from claims.matching.ranking import Ranker, features
 
 CANDIDATES = 100
@@ -32,6 +38,7 @@ class MemoryArchive:
         encoder: SentenceEncoder,
     ) -> None:
         self.ids = list(ids)
+        self._counts: dict[str, int] = {}
         self.db = sqlite3.connect(":memory:")
         self.db.execute(
             "CREATE VIRTUAL TABLE f USING fts5(text, title, tokenize='porter unicode61')"
@@ -56,17 +63,24 @@ class MemoryArchive:
 
     def candidates(self, text: str, vector: np.ndarray, *, limit: int = CANDIDATES) -> Candidates:
         """The lexical top ``limit`` for ``text`` with their re-ranking features."""
-        terms = search_terms(text)
+        terms = rarest_terms(search_terms(text), self._count, total=len(self.ids))
         if not terms:
             return Candidates([], np.zeros((0, 4), np.float32))
-        found = self.db.execute(
-            "SELECT rowid, -bm25(f) FROM f WHERE f MATCH ? ORDER BY bm25(f) LIMIT ?",
-            (fts5_query(terms), limit),
-        ).fetchall()
+        found = self.db.execute(FTS5_CANDIDATES.format(table="f", per_term=fts5_per_term(terms, table="f")), (
+            fts5_query(terms), limit)).fetchall()  # fmt: skip
         index = np.array([r[0] for r in found], dtype=np.int64)
         lexical = np.array([r[1] for r in found], dtype=np.float32)
         rows = features(vector, self.texts[index], self.titles[index], lexical)
         return Candidates([self.ids[i] for i in index], rows)
+
+    def _count(self, term: str) -> int:
+        """How many of the archive's entries contain ``term`` (stemmed as FTS5 stems it)."""
+        if term not in self._counts:
+            (count,) = self.db.execute(
+                "SELECT count(*) FROM f WHERE f MATCH ?", (fts5_query([term]),)
+            ).fetchone()
+            self._counts[term] = int(count)
+        return self._counts[term]
 
     def rank(self, text: str, vector: np.ndarray, ranker: Ranker, *, top: int = 5) -> list[str]:
         """The ``top`` archive ids for a query, best first."""

@@ -7,10 +7,21 @@ import numpy as np
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from claims.matching.lexical import fts5_query, search_terms, tsquery
+from claims.matching.lexical import (
+    COMMON_FLOOR,
+    FTS5_CANDIDATES,
+    KEEP_TERMS,
+    MAX_TERM_FREQUENCY,
+    PER_TERM,
+    fts5_per_term,
+    fts5_query,
+    rarest_terms,
+    search_terms,
+)
 from claims.matching.ranking import Ranker, features, unpack_vectors
 from claims.models import (
     ArchiveEntry,
+    ArchiveVector,
     Claim,
     ClaimMatch,
     ExternalFactCheck,
@@ -42,18 +53,67 @@ def archive_lexical_candidates(*, text: str, limit: int = CANDIDATES) -> list[tu
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT id, ts_rank(search, q) FROM claims_archiveentry, "
-                "to_tsquery('english', %s) AS q WHERE search @@ q ORDER BY 2 DESC LIMIT %s",
-                [tsquery(terms), limit],
+                _PG_CANDIDATES,
+                {
+                    "text": " ".join(terms),
+                    "keep": KEEP_TERMS,
+                    "max_frequency": MAX_TERM_FREQUENCY,
+                    "floor": COMMON_FLOOR,
+                    "per_term": PER_TERM,
+                    "limit": limit,
+                },
             )
-        else:
+            return [(int(i), float(s)) for i, s in cursor.fetchall()]
+
+        def count(term: str) -> int:
             cursor.execute(
-                "SELECT rowid, -bm25(claims_archiveentry_fts) FROM claims_archiveentry_fts "
-                "WHERE claims_archiveentry_fts MATCH %s ORDER BY bm25(claims_archiveentry_fts) "
-                "LIMIT %s",
-                [fts5_query(terms), limit],
+                "SELECT count(*) FROM claims_archiveentry_fts WHERE claims_archiveentry_fts "
+                "MATCH %s",
+                [fts5_query([term])],
             )
+            return int(cursor.fetchone()[0])
+
+        kept = rarest_terms(terms, count, total=ArchiveEntry.objects.count())
+        if not kept:
+            return []
+        table = "claims_archiveentry_fts"
+        sql = FTS5_CANDIDATES.format(table=table, per_term=fts5_per_term(kept, table=table))
+        cursor.execute(sql.replace("?", "%s"), [fts5_query(kept), limit])
         return [(int(i), float(s)) for i, s in cursor.fetchall()]
+
+
+# ``rarest_terms`` and ``FTS5_CANDIDATES`` in SQL: the text's lexemes, rated by the share of
+# entries holding each (the planner's statistics, kept by ANALYZE; lexemes too rare to be listed
+# count as 0); up to PER_TERM entries for each of the rarest few (GIN lookups), ranked by all of
+# them. One round trip.
+_PG_CANDIDATES = """
+WITH stats AS (
+    SELECT unnest(most_common_elems::text::text[]) AS lexeme,
+           unnest(most_common_elem_freqs) AS share
+    FROM pg_stats
+    WHERE schemaname = current_schema() AND tablename = 'claims_archiveentry'
+      AND attname = 'search'
+), terms AS (
+    SELECT t.lexeme FROM unnest(to_tsvector('english', %(text)s)) AS t
+    LEFT JOIN stats USING (lexeme)
+    WHERE coalesce(stats.share, 0) <= greatest(%(max_frequency)s, %(floor)s / greatest(1.0, (
+        SELECT reltuples FROM pg_class WHERE oid = 'claims_archiveentry'::regclass)))
+    ORDER BY coalesce(stats.share, 0), t.lexeme
+    LIMIT %(keep)s
+), any_term AS (
+    SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS q FROM terms
+), hits AS (
+    SELECT DISTINCT hit.id FROM terms, LATERAL (
+        SELECT id FROM claims_archiveentry
+        WHERE search @@ quote_literal(terms.lexeme)::tsquery
+        LIMIT %(per_term)s
+    ) AS hit
+)
+SELECT e.id, ts_rank(e.search, any_term.q)
+FROM hits JOIN claims_archiveentry e USING (id), any_term
+ORDER BY 2 DESC
+LIMIT %(limit)s
+"""
 
 
 def archive_match(
@@ -88,7 +148,13 @@ def archive_match(
     kept = [(by_id[i], s) for i, s in found if i in by_id]
     if not kept:
         return []
-    texts, titles = unpack_vectors([bytes(e.embedding) for e, _ in kept])
+    vectors = dict(
+        ArchiveVector.objects.filter(entry_id__in=[e.pk for e, _ in kept]).values_list(
+            "entry_id", "embedding"
+        )
+    )
+    kept = [(e, s) for e, s in kept if e.pk in vectors]
+    texts, titles = unpack_vectors([bytes(vectors[e.pk]) for e, _ in kept])
     rows = features(vector, texts, titles, np.array([s for _, s in kept], np.float32))
     scores = ranker.score(rows)
     results = []

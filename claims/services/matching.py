@@ -16,6 +16,7 @@ from claims.matching.formats import FactCheckRecord
 from claims.matching.ranking import Ranker, pack_vectors
 from claims.models import (
     ArchiveEntry,
+    ArchiveVector,
     AuditEvent,
     Claim,
     ClaimMatch,
@@ -50,10 +51,13 @@ def _entries_create(entries: list[ArchiveEntry], encoder: Encoder) -> None:
     titled = [i for i, e in enumerate(entries) if e.title]
     titles = encoder.encode([entries[i].title for i in titled]) if titled else None
     title_of = {i: titles[k] for k, i in enumerate(titled)} if titles is not None else {}
-    for i, entry in enumerate(entries):
-        entry.embedding = pack_vectors(texts[i], title_of.get(i))
+    for entry in entries:
         entry.encoder_version = encoder.version
     created = ArchiveEntry.objects.bulk_create(entries)
+    ArchiveVector.objects.bulk_create(
+        ArchiveVector(entry=entry, embedding=pack_vectors(texts[i], title_of.get(i)))
+        for i, entry in enumerate(created)
+    )
     ids = [e.pk for e in created]
     if connection.vendor == "postgresql":
         ArchiveEntry.objects.filter(pk__in=ids).update(
