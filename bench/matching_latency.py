@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import admin_changelist  # noqa: E402
 from admin_changelist import drop_database, ensure_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/factcheck_match_bench"
@@ -43,13 +44,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--explain", action="store_true", help="print the slowest query's plan")
     return parser.parse_args()
-
-
-def database_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    if url == os.environ.get("DATABASE_URL"):
-        sys.exit("BENCH_DATABASE_URL must name a database of its own; it fills it with test data.")
-    return url
 
 
 def vocabulary() -> tuple[list[str], list[float]]:
@@ -133,7 +127,9 @@ def percentiles(samples: list[float]) -> str:
 
 def main() -> None:
     args = parse_args()
-    url = database_url()
+    # The admin bench's guard (never the DATABASE_URL database), with this bench's default.
+    admin_changelist.DEFAULT_URL = DEFAULT_URL
+    url = admin_changelist.database_url()
     ensure_database(url, fresh=args.fresh)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")

@@ -5,12 +5,14 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims import services
 from claims.matching.encoder import sentence_encoder
 from claims.matching.formats import parse_factchecks
+from claims.text import decode_upload
 
 MAX_BYTES = 200 * 1024 * 1024
 FETCH_TIMEOUT_SECONDS = 30
@@ -71,8 +73,6 @@ def _read(location: str) -> str:
     if len(data) > MAX_BYTES:
         raise CommandError(f"{location} is larger than {MAX_BYTES:,} bytes")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CommandError(
-            f"{location} is not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
+        return decode_upload(data, name=location)
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from None
