@@ -12,8 +12,7 @@ import numpy as np
 
 from claims.matching.encoder import SentenceEncoder
 from claims.matching.lexical import (
-    FTS5_CANDIDATES,
-    fts5_per_term,
+    fts5_candidates,
     fts5_query,
     rarest_terms,
     search_terms,
@@ -66,8 +65,10 @@ class MemoryArchive:
         terms = rarest_terms(search_terms(text), self._count, total=len(self.ids))
         if not terms:
             return Candidates([], np.zeros((0, 4), np.float32))
-        found = self.db.execute(FTS5_CANDIDATES.format(table="f", per_term=fts5_per_term(terms, table="f")), (
-            fts5_query(terms), limit)).fetchall()  # fmt: skip
+        found = fts5_candidates(
+            lambda sql, params: self.db.execute(sql, params).fetchall(),
+            terms, table="f", limit=limit,
+        )  # fmt: skip
         index = np.array([r[0] for r in found], dtype=np.int64)
         lexical = np.array([r[1] for r in found], dtype=np.float32)
         rows = features(vector, self.texts[index], self.titles[index], lexical)

@@ -9,11 +9,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from claims.matching.lexical import (
     COMMON_FLOOR,
-    FTS5_CANDIDATES,
     KEEP_TERMS,
     MAX_TERM_FREQUENCY,
     PER_TERM,
-    fts5_per_term,
+    fts5_candidates,
     fts5_query,
     rarest_terms,
     search_terms,
@@ -76,13 +75,15 @@ def archive_lexical_candidates(*, text: str, limit: int = CANDIDATES) -> list[tu
         kept = rarest_terms(terms, count, total=ArchiveEntry.objects.count())
         if not kept:
             return []
-        table = "claims_archiveentry_fts"
-        sql = FTS5_CANDIDATES.format(table=table, per_term=fts5_per_term(kept, table=table))
-        cursor.execute(sql.replace("?", "%s"), [fts5_query(kept), limit])
-        return [(int(i), float(s)) for i, s in cursor.fetchall()]
+
+        def execute(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+            cursor.execute(sql.replace("?", "%s"), params)
+            return list(cursor.fetchall())
+
+        return fts5_candidates(execute, kept, table="claims_archiveentry_fts", limit=limit)
 
 
-# ``rarest_terms`` and ``FTS5_CANDIDATES`` in SQL: the text's lexemes, rated by the share of
+# ``rarest_terms`` and ``fts5_candidates`` in SQL: the text's lexemes, rated by the share of
 # entries holding each (the planner's statistics, kept by ANALYZE; lexemes too rare to be listed
 # count as 0); up to PER_TERM entries for each of the rarest few (GIN lookups), ranked by all of
 # them. One round trip.
