@@ -8,4 +8,4 @@ One module per model; ``large_tables`` holds what lets a list scale, ``bulk`` ho
 a selection runs. Importing them here registers them (Django autodiscovers ``claims.admin``).
 """
 
-from claims.admin import articles, audit, claims, tokens, users, verdicts  # noqa: F401
+from claims.admin import articles, audit, claims, factchecks, tokens, users, verdicts  # noqa: F401
