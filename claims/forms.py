@@ -130,6 +130,10 @@ class QueueFilterForm(forms.Form):
         label="Verdict", required=False,
         choices=[("", "any"), ("yes", "has a verdict"), ("no", "no verdict")],
     )  # fmt: skip
+    earlier = forms.ChoiceField(
+        label="Checked before", required=False,
+        choices=[("", "any"), ("yes", "has an earlier verdict"), ("no", "no earlier verdict")],
+    )  # fmt: skip
     score_min = forms.FloatField(
         label="Score from", required=False, min_value=0, max_value=1,
         widget=forms.NumberInput(attrs={"step": "0.05", "inputmode": "decimal"}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims import blind_review_views, views
+from claims import blind_review_views, views, views_matching
 
 app_name = "claims"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("claims/<int:claim_id>/skip/", views.claim_skip, name="claim-skip"),
     path("claims/<int:claim_id>/release/", views.claim_release, name="claim-release"),
     path("claims/<int:claim_id>/dismiss/", views.claim_dismiss, name="claim-dismiss"),
+    path(
+        "claims/<int:claim_id>/reuse/<int:match_id>/",
+        views_matching.claim_reuse_verdict,
+        name="claim-reuse",
+    ),
     path("claims/<int:claim_id>/assign/", views.claim_assign, name="claim-assign"),
     path("claims/<int:claim_id>/unassign/", views.claim_unassign, name="claim-unassign"),
     path("claims/<int:claim_id>/priority/", views.claim_priority, name="claim-priority"),

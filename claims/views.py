@@ -27,6 +27,7 @@ from claims.forms import (
 from claims.models import Article, Claim, Rating, Verdict
 from claims.roles import EDITOR_PERMISSION
 from claims.text import id_from_text
+from claims.views_matching import checked_before
 
 # "Skip" sends a claim to the back of this reviewer's line for the rest of the session.
 SKIPPED_SESSION_KEY = "claims_skipped"
@@ -124,6 +125,7 @@ def _queue_filters(values: dict[str, Any], *, user: Any) -> selectors.QueueFilte
         score_min=values.get("score_min"),
         score_max=values.get("score_max"),
         has_verdict={"yes": True, "no": False}.get(verdict or ""),
+        earlier_verdict={"yes": True, "no": False}.get(values.get("earlier") or ""),
         q=(values.get("q") or "").strip() or None,
         show_hidden=bool(values.get("all")),
         order="newest" if values.get("order") == "newest" else "score",
@@ -243,6 +245,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "context": selectors.claim_context(claim=claim),
             "verdicts": [] if blind else verdicts,
             "suggestions": list(selectors.claim_matching_verdicts(claim=claim)[:5]),
+            "checked_before": checked_before(claim),
             "form": form,
             "ratings": list(form["rating"]),
             "audit": [] if blind else selectors.audit_for_claim(claim=claim)[:50],

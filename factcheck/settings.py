@@ -59,6 +59,19 @@ def env_choice(name: str, default: str, *, choices: tuple[str, ...]) -> str:
     return value
 
 
+def env_float(name: str, default: float, *, minimum: float, maximum: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+    if not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"{name}={value} must be between {minimum} and {maximum}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -316,6 +329,22 @@ FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "factcheck"
 FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL", "")
 FACTCHECK_PUBLIC_BASE_URL = env_str("FACTCHECK_PUBLIC_BASE_URL", "http://localhost:8000")
 
+# Matching ("checked before"): cosine similarity of sentence embeddings, -1 .. 1. At or above
+# the first an earlier claim is suggested on the claim page; at or above the second, for a claim of
+# at least the given number of words, the claim is linked as its duplicate automatically.
+FACTCHECK_MATCH_SUGGEST_SIMILARITY = env_float(
+    "FACTCHECK_MATCH_SUGGEST_SIMILARITY", 0.75, minimum=-1.0, maximum=1.0
+)
+FACTCHECK_MATCH_LINK_SIMILARITY = env_float(
+    "FACTCHECK_MATCH_LINK_SIMILARITY", 0.95, minimum=-1.0, maximum=1.01
+)
+FACTCHECK_MATCH_LINK_MIN_WORDS = env_int("FACTCHECK_MATCH_LINK_MIN_WORDS", 8, minimum=1)
+FACTCHECK_MATCH_SUGGESTIONS = env_int("FACTCHECK_MATCH_SUGGESTIONS", 5, minimum=1)
+# POST /api/v1/match/ refuses longer texts (embedding cost grows with length).
+FACTCHECK_MATCH_MAX_TEXT_CHARS = env_int("FACTCHECK_MATCH_MAX_TEXT_CHARS", 2000, minimum=10)
+# The embedding task runs on its own queue so a backlog of splits never delays matching.
+FACTCHECK_MATCH_QUEUE = env_str("FACTCHECK_MATCH_QUEUE", "matching")
+
 # Celery. The embedded default needs no server: kombu's SQLAlchemy transport on a SQLite file.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}")
 CELERY_BROKER_IS_EMBEDDED = CELERY_BROKER_URL.startswith("sqla+")
@@ -393,6 +422,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60},
     },
 }
+CELERY_TASK_ROUTES = {"workers.match_claims": {"queue": FACTCHECK_MATCH_QUEUE}}
 CELERY_EMBEDDED_POLLING_INTERVAL = float(env_str("CELERY_EMBEDDED_POLLING_INTERVAL", "0.5"))
 
 # --- API ---------------------------------------------------------------------------------------

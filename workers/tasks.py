@@ -14,14 +14,17 @@ from django.db import InterfaceError, OperationalError
 from claims.services import (
     FEEDS_POLL_TASK_NAME,
     FETCH_TASK_NAME,
+    MATCH_TASK_NAME,
     SPLIT_TASK_NAME,
     STATS_ROLLUP_TASK_NAME,
     SWEEP_TASK_NAME,
     WEBHOOK_SWEEP_TASK_NAME,
     WEBHOOK_TASK_NAME,
+    article_enqueue_match,
     article_extract_claims,
     article_fetch,
     article_mark_failed,
+    article_match_claims,
     articles_fetch_resend,
     articles_sweep,
     feeds_poll_due,
@@ -91,6 +94,9 @@ def split_article(self: Task, article_id: int) -> dict[str, Any]:
         )
         article_mark_failed(article_id=article_id, reason=reason)
         return {"result": "failed", "reason": reason}
+    if outcome.result == "split" and outcome.claims:
+        # Its own queue: embedding and matching never wait behind a backlog of splits.
+        article_enqueue_match(article_id=article_id)
     if outcome.result == "busy":
         # A redelivered message (its worker died) finds the article still leased: wait the lease out.
         raise self.retry(exc=ArticleBusy(), countdown=outcome.retry_in)
@@ -180,3 +186,20 @@ def poll_feeds() -> dict[str, int]:
         "created": sum(len(r.created) for r in results),
         "failing": sum(1 for r in results if r.status == "failing"),
     }
+
+
+@shared_task(
+    name=MATCH_TASK_NAME,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def match_claims(article_id: int) -> int:
+    """Embed an article's claims and store their matches. Idempotent (see ``article_match_claims``)."""
+    from claims.matching.encoder import sentence_encoder
+    from claims.matching.ranking import ranker
+
+    return article_match_claims(article_id=article_id, encoder=sentence_encoder(), ranker=ranker())

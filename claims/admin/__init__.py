@@ -12,6 +12,7 @@ from claims.admin import (  # noqa: F401
     articles,
     audit,
     claims,
+    factchecks,
     feeds,
     tokens,
     users,

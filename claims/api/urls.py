@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from claims.api import articles, bulk, claims, exports, history, verdicts, webhooks
+from claims.api import articles, bulk, claims, exports, history, matching, verdicts, webhooks
 from claims.api.errors import endpoint_not_found
 
 app_name = "api"
@@ -15,6 +15,12 @@ urlpatterns = [
     path("claims/", claims.ClaimListApi.as_view(), name="claims"),
     path("claims/<int:claim_id>/", claims.ClaimDetailApi.as_view(), name="claim"),
     path("claims/<int:claim_id>/history/", history.ClaimHistoryApi.as_view(), name="claim-history"),
+    path(
+        "claims/<int:claim_id>/matches/",
+        matching.ClaimMatchesApi.as_view(),
+        name="claim-matches",
+    ),
+    path("match/", matching.MatchApi.as_view(), name="match"),
     path("verdicts/", verdicts.VerdictsApi.as_view(), name="verdicts"),
     path("verdicts/<int:verdict_id>/", verdicts.VerdictDetailApi.as_view(), name="verdict"),
     path(

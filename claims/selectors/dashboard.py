@@ -24,6 +24,7 @@ from claims.selectors.common import (
     MAX_SEARCH_WORDS,
     articles_with_claim_count,
 )
+from claims.selectors.matching import earlier_verdict_exists
 from claims.selectors.paging import COUNT_CAP
 from claims.selectors.stats import claim_status_counts_rollup
 
@@ -50,6 +51,8 @@ class QueueFilters:
     score_min: float | None = None
     score_max: float | None = None
     has_verdict: bool | None = None
+    # Claims matching an earlier claim with a verdict, or an imported fact-check ("checked before").
+    earlier_verdict: bool | None = None
     q: str | None = None
     show_hidden: bool = False
     order: str = "score"
@@ -81,6 +84,9 @@ def _queue_base(filters: QueueFilters) -> QuerySet[Claim]:
     if filters.has_verdict is not None:
         judged = Exists(Verdict.objects.filter(claim=OuterRef("pk"), is_current=True))
         qs = qs.filter(judged if filters.has_verdict else ~judged)
+    if filters.earlier_verdict is not None:
+        earlier = earlier_verdict_exists()
+        qs = qs.filter(earlier if filters.earlier_verdict else ~earlier)
     if filters.q:
         # Every word must appear in the claim or its sentence, in any order. icontains escapes
         # LIKE wildcards, so "%" and "_" are searched literally.

@@ -21,6 +21,7 @@ from this package:
   and deliveries; ``webhook_http``: signing and the one POST.
 - ``agreement``: the blind double-review sample; ``blind_review``: a blind second review.
 - ``rollups``: the stats page's counts, recounted by a periodic task.
+- ``matching``: the matching archive, imported fact-checks, matches, reusing a verdict.
 """
 
 from claims.models import OPEN_STATUSES
@@ -62,6 +63,15 @@ from claims.services.idempotency import (
     IdempotencyKeyReused,
     idempotency_key_clean,
     verdict_set_once,
+)
+from claims.services.matching import (
+    MATCH_TASK_NAME,
+    ImportSummary,
+    article_enqueue_match,
+    article_match_claims,
+    claim_store_matches,
+    factchecks_import,
+    verdict_reuse,
 )
 from claims.services.queue import (
     ClaimHeldByOther,
@@ -138,6 +148,7 @@ __all__ = [
     "ARTICLE_EDITABLE_FIELDS",
     "FEEDS_POLL_TASK_NAME",
     "FETCH_TASK_NAME",
+    "MATCH_TASK_NAME",
     "MAX_BULK_CLAIMS",
     "MAX_EVIDENCE_URLS",
     "MAX_EXPLANATION_CHARS",
@@ -159,6 +170,7 @@ __all__ = [
     "FeedPollResult",
     "FetchOutcome",
     "IdempotencyKeyReused",
+    "ImportSummary",
     "LineResult",
     "SplitOutcome",
     "SweepResult",
@@ -174,11 +186,13 @@ __all__ = [
     "article_create_from_url",
     "article_delete",
     "article_enqueue_fetch",
+    "article_enqueue_match",
     "article_enqueue_split",
     "article_extract_claims",
     "article_fetch",
     "article_ingest",
     "article_mark_failed",
+    "article_match_claims",
     "article_resplit",
     "article_update",
     "articles_fetch_resend",
@@ -194,6 +208,7 @@ __all__ = [
     "claim_lease_renew",
     "claim_lease_take",
     "claim_release",
+    "claim_store_matches",
     "claim_update",
     "claims_assign",
     "claims_dismiss",
@@ -201,6 +216,7 @@ __all__ = [
     "claims_release_leases",
     "claims_set_priority",
     "evidence_urls_clean",
+    "factchecks_import",
     "feed_create",
     "feed_poll",
     "feed_poll_soon",
@@ -209,6 +225,7 @@ __all__ = [
     "stats_rollup_refresh",
     "url_clean",
     "verdict_publish",
+    "verdict_reuse",
     "verdict_review",
     "verdict_review_blind",
     "verdict_set",

@@ -111,6 +111,8 @@
       submit(verdictForm);
     } else if (key === "s" && document.getElementById("skip-form")) {
       submit(document.getElementById("skip-form"));
+    } else if (key === "r" && document.getElementById("reuse-form")) {
+      submit(document.getElementById("reuse-form"));
     } else if (key === "d" && document.getElementById("dismiss-form")) {
       submit(document.getElementById("dismiss-form"));
     } else {

@@ -421,8 +421,8 @@ def test_the_claim_page_reads_the_claims_verdicts_once(reviewer_client, django_a
     VerdictFactory(claim=claim)
     # Session, user, permissions (2), the claim with its article and assignee, the claims
     # restating it, its neighbours (2), its verdicts, their reviews, verdicts on the same claim
-    # elsewhere, and its audit trail.
-    with django_assert_num_queries(12) as captured:
+    # elsewhere, its stored matches ("Checked before"), and its audit trail.
+    with django_assert_num_queries(13) as captured:
         response = reviewer_client.get(reverse("claims:claim", args=[claim.pk]))
     assert response.status_code == 200
     verdict_reads = [q["sql"] for q in captured if 'FROM "claims_verdict"' in q["sql"]]

@@ -63,12 +63,14 @@ STOP_WORDS = frozenset(
 
 
 def claim_fingerprint(text: str) -> str:
-    """Sorted normalised content tokens, space-separated: equal for trivial restatements.
+    """Normalised content tokens in the order they first appear, space-separated: equal for
+    trivial restatements, different when words swap places ("Russia attacked Ukraine" is not
+    "Ukraine attacked Russia").
 
     Idempotent (the fingerprint of a fingerprint is itself), so it can be stored in an indexed
     column and compared with ``similarity`` without keeping the original text around.
     """
-    return " ".join(sorted(_tokens(text)))
+    return " ".join(_tokens(text).order)
 
 
 def similarity(a: str, b: str) -> float:
@@ -154,7 +156,36 @@ def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
         return 0.0
     if _numbers(a) != _numbers(b) or bool(a & NEGATIONS) != bool(b & NEGATIONS):
         return 0.0
+    if _roles_swapped(a, b):
+        return 0.0
     return len(a & b) / len(a | b)
+
+
+class _TokenSet(frozenset[str]):
+    """A text's normalised tokens, remembering the order they first appear in."""
+
+    order: tuple[str, ...] = ()
+
+
+def _roles_swapped(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two shared words trade places around a third shared word ("Russia attacked
+    Ukraine" / "Ukraine attacked Russia"): who did what to whom changed, so the claims differ.
+
+    Words that merely move ("In 2019 the US sent..." / "The US sent... in 2019", "US leaders" /
+    "leaders of the US") have no shared word between them in both texts, and still match."""
+    order_a, order_b = getattr(a, "order", ()), getattr(b, "order", ())
+    shared = a & b
+    pos_a = {t: i for i, t in enumerate(t for t in order_a if t in shared)}
+    pos_b = {t: i for i, t in enumerate(t for t in order_b if t in shared)}
+    if len(pos_a) < 3 or len(pos_a) != len(pos_b):
+        return False
+    for middle in shared:
+        ma, mb = pos_a[middle], pos_b[middle]
+        before_a_after_b = any(pos_a[t] < ma and pos_b[t] > mb for t in shared)
+        after_a_before_b = any(pos_a[t] > ma and pos_b[t] < mb for t in shared)
+        if before_a_after_b and after_a_before_b:
+            return True
+    return False
 
 
 def _numbers(tokens: frozenset[str]) -> frozenset[str]:
@@ -162,18 +193,20 @@ def _numbers(tokens: frozenset[str]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def _tokens(text: str) -> frozenset[str]:
+def _tokens(text: str) -> "_TokenSet":
     lowered = _US.sub(" usa ", text).lower().replace("’", "'")
     for pattern, replacement in _PHRASES:
         lowered = pattern.sub(replacement, lowered)
-    tokens = set()
+    tokens: dict[str, None] = {}
     for word in _WORD.findall(lowered):
         word = word.replace(",", "") if word[0].isdigit() else word
         word = SYNONYMS.get(word, NUMBER_WORDS.get(word, word))
         if word in STOP_WORDS:
             continue
-        tokens.add(_singular(word))
-    return frozenset(tokens)
+        tokens.setdefault(_singular(word))
+    result = _TokenSet(tokens)
+    result.order = tuple(tokens)
+    return result
 
 
 def _singular(word: str) -> str:

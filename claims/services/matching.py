@@ -1,0 +1,249 @@
+"""Matching writes: the archive's entries (embedded once, indexed for search), imported
+fact-checks, the matches found for new claims (suggested or linked), and reusing a verdict."""
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from celery import current_app
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+
+from claims.matching.formats import FactCheckRecord
+from claims.matching.ranking import Ranker, pack_vectors
+from claims.models import (
+    ArchiveEntry,
+    ArchiveVector,
+    AuditEvent,
+    Claim,
+    ClaimMatch,
+    ExternalFactCheck,
+    Rating,
+    Verdict,
+)
+from claims.selectors.matching import archive_match
+from claims.services.audit import audit_record_claim
+from claims.services.triage import claims_mark_duplicate
+from claims.services.verdicts import verdict_set
+
+MATCH_TASK_NAME = "workers.match_claims"
+logger = logging.getLogger(__name__)
+
+
+class Encoder(Protocol):
+    version: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    skipped: int
+
+
+def _entries_create(entries: list[ArchiveEntry], encoder: Encoder) -> None:
+    """Embed (batched) and store entries, then add them to the lexical index."""
+    texts = encoder.encode([e.text for e in entries])
+    titled = [i for i, e in enumerate(entries) if e.title]
+    titles = encoder.encode([entries[i].title for i in titled]) if titled else None
+    title_of = {i: titles[k] for k, i in enumerate(titled)} if titles is not None else {}
+    for entry in entries:
+        entry.encoder_version = encoder.version
+    created = ArchiveEntry.objects.bulk_create(entries)
+    ArchiveVector.objects.bulk_create(
+        ArchiveVector(entry=entry, embedding=pack_vectors(texts[i], title_of.get(i)))
+        for i, entry in enumerate(created)
+    )
+    ids = [e.pk for e in created]
+    if connection.vendor == "postgresql":
+        ArchiveEntry.objects.filter(pk__in=ids).update(
+            search=SearchVector("text", weight="A", config="english")
+            + SearchVector("title", weight="B", config="english")
+        )
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO claims_archiveentry_fts(rowid, text, title) VALUES (%s, %s, %s)",
+                [(e.pk, e.text, e.title) for e in created],
+            )
+
+
+@transaction.atomic
+def factchecks_import(
+    *,
+    records: Sequence[FactCheckRecord],
+    encoder: Encoder,
+    batch_size: int = 256,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Store other outlets' fact-checks in the archive. Idempotent: ones already imported (same
+    source key) are skipped, so an import run twice stores each once."""
+    created = skipped = 0
+    seen: set[str] = set()
+    for start in range(0, len(records), batch_size):
+        batch = records[start : start + batch_size]
+        keys = [r.source_key for r in batch]
+        existing = set(
+            ExternalFactCheck.objects.filter(source_key__in=keys).values_list(
+                "source_key", flat=True
+            )
+        )
+        fresh = []
+        for record in batch:
+            if record.source_key in existing or record.source_key in seen:
+                skipped += 1
+                continue
+            seen.add(record.source_key)
+            fresh.append(ExternalFactCheck(**record.__dict__))
+        stored = ExternalFactCheck.objects.bulk_create(fresh)
+        if stored:
+            _entries_create(
+                [ArchiveEntry(factcheck=f, text=f.claim_reviewed, title=f.title) for f in stored],
+                encoder,
+            )
+        created += len(stored)
+        if progress is not None:
+            progress(min(start + batch_size, len(records)), len(records))
+    return ImportSummary(created=created, skipped=skipped)
+
+
+def article_enqueue_match(*, article_id: int) -> bool:
+    """Send the embedding/matching task on its own queue. Idempotent in effect (the task is).
+
+    False instead of raising when the broker is unreachable: the split stands, and re-splitting
+    the article sends the task again."""
+    try:
+        current_app.send_task(
+            MATCH_TASK_NAME, args=[article_id], queue=settings.FACTCHECK_MATCH_QUEUE
+        )
+    except Exception:  # the broker client raises many types; none may fail a split
+        logger.warning("could not queue matching for article %s", article_id, exc_info=True)
+        return False
+    return True
+
+
+def article_match_claims(*, article_id: int, encoder: Encoder, ranker: Ranker) -> int:
+    """Embed an article's claims into the archive and store what each one matches. Idempotent:
+    claims already embedded are not embedded again, and their matches are replaced."""
+    claims = list(Claim.objects.filter(article_id=article_id).order_by("position"))
+    with transaction.atomic():
+        missing = [c for c in claims if not ArchiveEntry.objects.filter(claim=c).exists()]
+        if missing:
+            _entries_create([ArchiveEntry(claim=c, text=c.text) for c in missing], encoder)
+    if not claims:
+        return 0
+    vectors = encoder.encode([c.text for c in claims])
+    same_article = frozenset(c.pk for c in claims)
+    matched = 0
+    for claim, vector in zip(claims, vectors, strict=True):
+        matched += claim_store_matches(
+            claim_id=claim.pk, vector=vector, ranker=ranker, exclude_claim_ids=same_article
+        )
+    return matched
+
+
+@transaction.atomic
+def claim_store_matches(
+    *,
+    claim_id: int,
+    vector: np.ndarray,
+    ranker: Ranker,
+    exclude_claim_ids: frozenset[int] = frozenset(),
+) -> int:
+    """Replace a claim's stored matches with those above the suggestion threshold, and link it as a
+    duplicate when the best earlier claim is nearly identical and the claim is long enough to
+    trust that. Idempotent."""
+    claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
+    if claim is None:
+        return 0
+    results = archive_match(
+        text=claim.text,
+        vector=vector,
+        ranker=ranker,
+        limit=settings.FACTCHECK_MATCH_SUGGESTIONS,
+        exclude_claim_ids=exclude_claim_ids | {claim.pk},
+    )
+    kept = [r for r in results if r.similarity >= settings.FACTCHECK_MATCH_SUGGEST_SIMILARITY]
+    ClaimMatch.objects.filter(claim=claim).delete()
+    link = next(
+        (
+            r
+            for r in kept
+            if r.entry.claim_id is not None
+            and r.similarity >= settings.FACTCHECK_MATCH_LINK_SIMILARITY
+            and len(claim.text.split()) >= settings.FACTCHECK_MATCH_LINK_MIN_WORDS
+        ),
+        None,
+    )
+    ClaimMatch.objects.bulk_create(
+        ClaimMatch(
+            claim=claim,
+            entry=r.entry,
+            rank=rank,
+            similarity=r.similarity,
+            tier=ClaimMatch.Tier.LINKED if r is link else ClaimMatch.Tier.SUGGESTED,
+        )
+        for rank, r in enumerate(kept, start=1)
+    )
+    if link is not None and claim.status == Claim.Status.NEW and claim.duplicate_of_id is None:
+        assert link.entry.claim_id is not None
+        claims_mark_duplicate(claim_ids=[claim.pk], original_id=link.entry.claim_id, by=None)
+    return len(kept)
+
+
+@transaction.atomic
+def verdict_reuse(*, claim_id: int, match_id: int, reviewer: Any) -> Verdict:
+    """Give a claim the verdict of the earlier claim (or imported fact-check) it restates, pointing
+    at its source, audited. Not idempotent: each call adds a verdict, as ``verdict_set`` does."""
+    match = ClaimMatch.objects.select_related("entry__claim", "entry__factcheck").get(
+        pk=match_id, claim_id=claim_id
+    )
+    source = match.entry
+    if source.factcheck is not None:
+        fc = source.factcheck
+        rating = _rating_from_label(fc.rating)
+        explanation = (
+            f"Same claim as checked by {fc.outlet or 'another outlet'}"
+            f"{f' ({fc.rating})' if fc.rating else ''}: {fc.claim_reviewed}"
+        )
+        verdict = verdict_set(
+            claim_id=claim_id, reviewer=reviewer, rating=rating, explanation=explanation,
+            evidence_urls=[fc.url] if fc.url else [],
+        )  # fmt: skip
+        verdict.reused_from_factcheck = fc
+        what = f"imported fact-check #{fc.pk}"
+    else:
+        assert source.claim_id is not None  # an entry is a claim or a fact-check
+        earlier = Verdict.objects.filter(claim_id=source.claim_id, is_current=True).first()
+        if earlier is None:
+            raise Verdict.DoesNotExist("The earlier claim has no verdict to reuse.")
+        verdict = verdict_set(
+            claim_id=claim_id, reviewer=reviewer, rating=earlier.rating,
+            explanation=f"Same claim as #{source.claim_id}: {earlier.explanation}",
+            evidence_urls=earlier.evidence_urls,
+        )  # fmt: skip
+        verdict.reused_from = earlier
+        what = f"verdict #{earlier.pk} on claim #{source.claim_id}"
+    verdict.save(update_fields=["reused_from", "reused_from_factcheck", "updated_at"])
+    audit_record_claim(
+        Claim.objects.get(pk=claim_id),
+        action=AuditEvent.Action.VERDICT,
+        actor=reviewer,
+        verdict=verdict,
+        message=f"Reused {what} (similarity {match.similarity:.2f})",
+        data={"reused_from": what, "match": match.pk, "similarity": match.similarity},
+    )
+    return verdict
+
+
+def _rating_from_label(label: str) -> str:
+    """Our rating nearest to another outlet's label; unverifiable when it names none of ours."""
+    words = label.lower().replace("-", " ").replace("_", " ")
+    for value, name in sorted(Rating.choices, key=lambda c: -len(c[1])):
+        if name.lower() in words:
+            return str(value)
+    return Rating.UNVERIFIABLE

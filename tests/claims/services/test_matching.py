@@ -1,0 +1,136 @@
+import pytest
+
+from claims import services
+from claims.matching.encoder import sentence_encoder
+from claims.matching.formats import FactCheckRecord
+from claims.matching.ranking import ranker
+from claims.models import (
+    ArchiveEntry,
+    AuditEvent,
+    Claim,
+    ClaimMatch,
+    ExternalFactCheck,
+    Rating,
+    Verdict,
+)
+from tests.factories import ArticleFactory, ClaimFactory, PublishedVerdictFactory
+
+pytestmark = pytest.mark.django_db
+
+LONG = "The city council approved twelve new bus lines for the northern districts on Monday."
+SHORT = "Inflation fell to two percent."
+FACTCHECK = FactCheckRecord(
+    source_key="claimreview:https://checker.example/1",
+    claim_reviewed="Drinking bleach cures the flu.",
+    rating="False",
+    outlet="Checker",
+    url="https://checker.example/1",
+)
+
+
+def _claim(text: str) -> Claim:
+    return ClaimFactory(article=ArticleFactory(), text=text)
+
+
+def _match(claim: Claim) -> int:
+    return services.article_match_claims(
+        article_id=claim.article_id, encoder=sentence_encoder(), ranker=ranker()
+    )
+
+
+def test_importing_twice_stores_each_fact_check_once_and_archives_it() -> None:
+    first = services.factchecks_import(records=[FACTCHECK], encoder=sentence_encoder())
+    again = services.factchecks_import(records=[FACTCHECK, FACTCHECK], encoder=sentence_encoder())
+    assert (first.created, first.skipped) == (1, 0)
+    assert (again.created, again.skipped) == (0, 2)
+    assert ExternalFactCheck.objects.count() == 1
+    assert ArchiveEntry.objects.get().factcheck.outlet == "Checker"
+
+
+def test_a_claim_restating_a_judged_one_in_another_article_is_linked_as_its_duplicate() -> None:
+    earlier = _claim(LONG)
+    PublishedVerdictFactory(claim=earlier)
+    _match(earlier)
+    later = _claim(LONG)
+    _match(later)
+    match = ClaimMatch.objects.get(claim=later)
+    assert match.entry.claim == earlier
+    assert match.tier == ClaimMatch.Tier.LINKED
+    later.refresh_from_db()
+    assert later.duplicate_of == earlier
+    assert later.status == Claim.Status.DUPLICATE
+
+
+def test_a_short_claim_is_only_suggested_never_linked_automatically() -> None:
+    earlier = _claim(SHORT)
+    _match(earlier)
+    later = _claim(SHORT)
+    _match(later)
+    match = ClaimMatch.objects.get(claim=later)
+    assert match.tier == ClaimMatch.Tier.SUGGESTED
+    later.refresh_from_db()
+    assert later.duplicate_of is None
+    assert later.status == Claim.Status.NEW
+
+
+def test_below_the_suggestion_threshold_nothing_is_stored(settings) -> None:
+    _match(_claim(LONG))
+    settings.FACTCHECK_MATCH_SUGGEST_SIMILARITY = 1.01
+    later = _claim("The council approved new bus lines.")
+    _match(later)
+    assert not ClaimMatch.objects.filter(claim=later).exists()
+
+
+def test_matching_an_article_again_embeds_each_claim_once_and_replaces_its_matches() -> None:
+    _match(_claim(LONG))
+    later = _claim(LONG)
+    _match(later)
+    _match(later)
+    assert ArchiveEntry.objects.filter(claim=later).count() == 1
+    assert ClaimMatch.objects.filter(claim=later).count() == 1
+
+
+def test_claims_of_the_same_article_are_not_matched_to_each_other() -> None:
+    claim = _claim(LONG)
+    ClaimFactory(article=claim.article, text=LONG, position=99)
+    _match(claim)
+    assert not ClaimMatch.objects.exists()
+
+
+def test_reusing_a_verdict_records_one_pointing_at_its_source_and_audits_it(reviewer) -> None:
+    earlier = _claim(SHORT)
+    source = PublishedVerdictFactory(claim=earlier, rating=Rating.FALSE)
+    _match(earlier)
+    later = _claim(SHORT)
+    _match(later)
+    match = ClaimMatch.objects.get(claim=later)
+    verdict = services.verdict_reuse(claim_id=later.pk, match_id=match.pk, reviewer=reviewer)
+    assert verdict.reused_from == source
+    assert verdict.rating == Rating.FALSE
+    assert verdict.claim == later
+    event = AuditEvent.objects.filter(claim=later, action=AuditEvent.Action.VERDICT).first()
+    assert "Reused verdict" in event.message
+
+
+def test_reusing_an_imported_fact_check_maps_its_label_and_keeps_its_link(reviewer) -> None:
+    services.factchecks_import(records=[FACTCHECK], encoder=sentence_encoder())
+    later = _claim("Drinking bleach cures the flu, a post claims.")
+    _match(later)
+    match = ClaimMatch.objects.get(claim=later)
+    verdict = services.verdict_reuse(claim_id=later.pk, match_id=match.pk, reviewer=reviewer)
+    assert verdict.rating == Rating.FALSE
+    assert verdict.reused_from_factcheck == ExternalFactCheck.objects.get()
+    assert verdict.evidence_urls == ["https://checker.example/1"]
+
+
+def test_reusing_a_match_of_another_claim_fails_and_writes_nothing(reviewer) -> None:
+    earlier = _claim(SHORT)
+    PublishedVerdictFactory(claim=earlier)
+    _match(earlier)
+    later = _claim(SHORT)
+    _match(later)
+    match = ClaimMatch.objects.get(claim=later)
+    other = _claim("Something else entirely was said here.")
+    with pytest.raises(ClaimMatch.DoesNotExist):
+        services.verdict_reuse(claim_id=other.pk, match_id=match.pk, reviewer=reviewer)
+    assert not Verdict.objects.filter(claim=other).exists()
