@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -452,61 +451,14 @@ class IdempotencyKey(models.Model):
         return f"{self.key} ({self.user_id})"
 
 
-# --- Rollups for the stats page (rebuilt by services.stats_rollup_refresh; never edited by hand) ---
-
-
-class ClaimCount(models.Model):
-    """Claims per status and kind at the last rollup: the stats page and the queue's status tabs
-    read these few rows instead of counting a million claims on every load."""
-
-    status = models.CharField(max_length=16, choices=Claim.Status.choices)
-    kind = models.CharField(max_length=16, choices=Claim.Kind.choices)
-    n = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["status", "kind"], name="claimcount_status_kind")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.status}/{self.kind}: {self.n}"
-
-
-class VerdictDayCount(models.Model):
-    """Verdicts given per day (in TIME_ZONE), reviewer and rating, and whether still current."""
-
-    day = models.DateField()
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    rating = models.CharField(max_length=16, choices=Rating.choices)
-    is_current = models.BooleanField()
-    n = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "reviewer", "rating", "is_current"], name="verdictdaycount_key"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.reviewer_id} {self.rating}: {self.n}"
-
-
-class StatsRollup(models.Model):
-    """The one row saying when the rollup last ran, with what is relative to that moment."""
-
-    refreshed_at = models.DateTimeField()
-    # Verdicts changed at or after this were not yet counted; the next run recounts their days.
-    verdicts_counted_until = models.DateTimeField()
-    queue_age = models.JSONField(default=list)
-    open_claims = models.PositiveIntegerField(default=0)
-    oldest_open = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"stats as of {self.refreshed_at:%Y-%m-%d %H:%M}"
-
+# Models of their own modules, registered here: they import the classes above.
+from claims.models_matching import (  # noqa: E402, F401
+    ArchiveEntry,
+    ArchiveVector,
+    ClaimMatch,
+    ExternalFactCheck,
+)
+from claims.models_rollups import ClaimCount, StatsRollup, VerdictDayCount  # noqa: E402, F401
 
 # Webhook endpoints, their events and deliveries live in their own module, registered here.
 from claims.models_webhooks import (  # noqa: E402, F401
@@ -515,98 +467,3 @@ from claims.models_webhooks import (  # noqa: E402, F401
     WebhookEndpoint,
     WebhookEvent,
 )
-
-
-class ExternalFactCheck(models.Model):
-    """A fact-check published by another outlet, imported for matching; never sent out as ours."""
-
-    # Where it came from and its id there ("claimreview:<url>", "verified_claims:<id>"): an
-    # import run twice stores each fact-check once.
-    source_key = models.CharField(max_length=600, unique=True, editable=False)
-    claim_reviewed = models.TextField()
-    title = models.TextField(blank=True)
-    rating = models.CharField(max_length=200, blank=True, help_text="The outlet's own label.")
-    outlet = models.CharField(max_length=200, blank=True)
-    url = models.URLField(max_length=2000, blank=True)
-    reviewed_on = models.DateField(null=True, blank=True)
-    imported_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-imported_at", "-id"]
-        verbose_name = "external fact-check"
-
-    def __str__(self) -> str:
-        return f"{self.outlet or 'external'}: {self.claim_reviewed[:70]}"
-
-
-class ArchiveEntry(models.Model):
-    """One searchable item of the matching archive: a stored claim or an imported fact-check.
-
-    Holds the text the lexical search reads (``search``: a tsvector on PostgreSQL; an FTS5 table
-    keyed by this row's id on SQLite) and the sentence embedding the re-ranker reads."""
-
-    claim = models.OneToOneField(
-        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="archive_entry"
-    )
-    factcheck = models.OneToOneField(
-        ExternalFactCheck,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="archive_entry",
-    )
-    text = models.TextField()
-    title = models.TextField(blank=True)
-    encoder_version = models.CharField(max_length=64)
-    search = SearchVectorField(null=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(claim__isnull=False, factcheck__isnull=True)
-                | Q(claim__isnull=True, factcheck__isnull=False),
-                name="archive_entry_one_source",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.text[:80]
-
-
-class ArchiveVector(models.Model):
-    """An entry's sentence embeddings, kept apart so the full-text ranking reads narrow rows."""
-
-    entry = models.OneToOneField(
-        ArchiveEntry, primary_key=True, on_delete=models.CASCADE, related_name="vector"
-    )
-    # float16 unit vectors of the text and of the title (zeros when no title), 2 x 384 values.
-    embedding = models.BinaryField()
-
-    def __str__(self) -> str:
-        return f"vector of entry {self.entry_id}"
-
-
-class ClaimMatch(models.Model):
-    """An earlier archive entry that a claim probably restates, found when the claim was embedded."""
-
-    class Tier(models.TextChoices):
-        SUGGESTED = "suggested", "Suggested"
-        LINKED = "linked", "Linked as duplicate"
-
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matches")
-    entry = models.ForeignKey(ArchiveEntry, on_delete=models.CASCADE, related_name="+")
-    rank = models.PositiveSmallIntegerField()
-    # Cosine similarity of the two sentence embeddings, -1 .. 1.
-    similarity = models.FloatField()
-    tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.SUGGESTED)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["claim_id", "rank"]
-        constraints = [
-            models.UniqueConstraint(fields=["claim", "entry"], name="claim_match_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"#{self.claim_id} ~ entry {self.entry_id} ({self.similarity:.2f})"

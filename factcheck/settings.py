@@ -14,70 +14,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from factcheck.env import env_bool, env_choice, env_float, env_int, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true/false, 1/0, yes/no)")
-
-
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
-    if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}")
-    return value
-
-
-def env_choice(name: str, default: str, *, choices: tuple[str, ...]) -> str:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().lower()
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(choices)}")
-    return value
-
-
-def env_float(name: str, default: float, *, minimum: float, maximum: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
-    if not minimum <= value <= maximum:
-        raise ImproperlyConfigured(f"{name}={value} must be between {minimum} and {maximum}")
-    return value
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -372,9 +311,6 @@ if CELERY_TASK_SOFT_TIME_LIMIT >= FACTCHECK_SPLIT_LEASE_SECONDS:
         f"CELERY_TASK_SOFT_TIME_LIMIT ({CELERY_TASK_SOFT_TIME_LIMIT} s) must be below "
         f"FACTCHECK_SPLIT_LEASE_SECONDS ({FACTCHECK_SPLIT_LEASE_SECONDS} s)"
     )
-# The sweep's own queue (workers read both unless given -Q) keeps it clear of a split backlog.
-CELERY_TASK_QUEUES = [Queue("celery"), Queue("sweep")]
-CELERY_TASK_ROUTES = {"workers.sweep_articles": {"queue": "sweep"}}
 # A web request must not hang when the broker is down: the article is stored and the sweep
 # queues it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -389,10 +325,21 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD",
 # stats rollup never wait behind a backlog of splits. Empty: every task on Celery's default queue.
 # When set, run workers with `-Q <name>` for splitting and at least one with `-Q celery`.
 FACTCHECK_SPLIT_QUEUE = env_str("FACTCHECK_SPLIT_QUEUE", "")
-CELERY_TASK_ROUTES = (
-    # claims.services.SPLIT_TASK_NAME, spelled out: settings load before any app.
-    {"workers.split_article": {"queue": FACTCHECK_SPLIT_QUEUE}} if FACTCHECK_SPLIT_QUEUE else {}
-)
+# Every route in one place (task names spelled out: settings load before any app). The sweep has a
+# queue of its own, so it runs while splits are backed up; the matcher too (FACTCHECK_MATCH_QUEUE).
+# A worker started without -Q reads every queue listed here; production gives each its -Q.
+CELERY_TASK_ROUTES = {
+    "workers.sweep_articles": {"queue": "sweep"},
+    "workers.match_claims": {"queue": FACTCHECK_MATCH_QUEUE},
+    **(
+        {"workers.split_article": {"queue": FACTCHECK_SPLIT_QUEUE}} if FACTCHECK_SPLIT_QUEUE else {}
+    ),
+}
+CELERY_TASK_QUEUES = [
+    Queue(name)
+    for name in dict.fromkeys(["celery", "sweep", FACTCHECK_MATCH_QUEUE, FACTCHECK_SPLIT_QUEUE])
+    if name
+]
 # The stats page and the queue's status tabs read counts recounted this often (in a worker).
 FACTCHECK_STATS_ROLLUP_SECONDS = env_int("FACTCHECK_STATS_ROLLUP_SECONDS", 60, minimum=5)
 CELERY_BEAT_SCHEDULE = {
@@ -422,7 +369,6 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60},
     },
 }
-CELERY_TASK_ROUTES = {"workers.match_claims": {"queue": FACTCHECK_MATCH_QUEUE}}
 CELERY_EMBEDDED_POLLING_INTERVAL = float(env_str("CELERY_EMBEDDED_POLLING_INTERVAL", "0.5"))
 
 # --- API ---------------------------------------------------------------------------------------

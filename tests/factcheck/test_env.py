@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from factcheck.settings import env_choice
+from factcheck.env import env_choice
 
 CHOICES = ("neural", "features")
 
