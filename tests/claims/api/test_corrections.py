@@ -127,7 +127,8 @@ def test_the_history_never_lists_a_verdict_that_was_not_published(
     rate(claim, Rating.TRUE, WITHHELD)
     response = partner.get(f"/api/v1/claims/{claim.pk}/history/")
     assert [r["verdict_id"] for r in response.json()["ratings"]] == [published.pk]
-    assert response.json()["ratings"][0]["current"] is False
+    # The published verdict stays current until its replacement is published (second review).
+    assert response.json()["ratings"][0]["current"] is True
     assert WITHHELD not in response.content.decode()
     assert partner.get(f"/api/v1/claims/{ClaimFactory().pk}/history/").status_code == 404
 
@@ -150,7 +151,7 @@ def test_an_updated_since_pull_returns_the_correction_and_the_withdrawn_verdict(
     assert [r["id"] for r in partner.get("/api/v1/verdicts/").json()["results"]] == [second.pk]
 
 
-def test_a_withdrawal_reaches_pulls_and_the_export_without_the_replacements_content(
+def test_a_replacement_reaches_pulls_and_the_export_only_once_it_is_published(
     settings: Any, partner: Any
 ) -> None:
     claim = ClaimFactory()
@@ -158,26 +159,30 @@ def test_a_withdrawal_reaches_pulls_and_the_export_without_the_replacements_cont
     since = timezone.now()
     settings.FACTCHECK_REQUIRE_SECOND_REVIEW = True
     pending = rate(claim, Rating.TRUE, WITHHELD)
-    response = partner.get("/api/v1/verdicts/", {"updated_since": since.isoformat()})
-    [row] = response.json()["results"]
-    assert row["id"] == first.pk and row["withdrawn"] is True
-    assert row["superseded_by"] == pending.pk
+    since_param = {"updated_since": since.isoformat()}
+    # Awaiting review, the replacement changes nothing partners see: the first stays current.
+    response = partner.get("/api/v1/verdicts/", since_param)
+    assert response.json()["results"] == []
+    assert body(partner.get("/api/v1/export/verdicts.ndjson", since_param)) == ""
     assert WITHHELD not in response.content.decode()
 
-    export = body(
-        partner.get("/api/v1/export/verdicts.ndjson", {"updated_since": since.isoformat()})
-    )
-    [line] = [json.loads(x) for x in export.splitlines()]
-    assert line == {
+    services.verdict_review(verdict_id=pending.pk, reviewer=ReviewerFactory(), agrees=True)
+    rows = partner.get("/api/v1/verdicts/", since_param).json()["results"]
+    by_id = {row["id"]: row for row in rows}
+    assert by_id[first.pk]["withdrawn"] is True and by_id[first.pk]["superseded_by"] == pending.pk
+    assert by_id[pending.pk]["correction"]["previous_verdict"] == first.pk
+    lines = [json.loads(x) for x in body(
+        partner.get("/api/v1/export/verdicts.ndjson", since_param)
+    ).splitlines()]  # fmt: skip
+    withdrawn = next(line for line in lines if line["verdict_id"] == first.pk)
+    assert withdrawn == {
         "verdict_id": first.pk,
         "claim_id": claim.pk,
         "claimreview_id": f"https://factcheck.example.org/claims/{claim.pk}/#claimreview",
         "withdrawn": True,
         "superseded_by": pending.pk,
-        "updated_at": line["updated_at"],
+        "updated_at": withdrawn["updated_at"],
     }
-    assert WITHHELD not in export
-    # The CSV and ClaimReview exports carry published verdicts only, withdrawals or not.
-    since_param = {"updated_since": since.isoformat()}
+    # The CSV export carries what is published now: the replacement alone.
     csv_text = body(partner.get("/api/v1/export/verdicts.csv", since_param))
-    assert csv_text.count("\n") == 1  # the header row alone
+    assert csv_text.count("\n") == 2 and WITHHELD in csv_text
