@@ -79,6 +79,8 @@ def url_parse(url: str) -> tuple[str, str, int]:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as exc:
+        if "port" in str(exc).lower():
+            raise UnsafeURL("The URL's port must be between 1 and 65535.") from None
         raise UnsafeURL(f"The URL is malformed ({exc}).") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):

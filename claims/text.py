@@ -19,9 +19,17 @@ _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def strip_controls(text: str) -> str:
+    """Drop control characters but line breaks and tabs: NUL and its kind are never text, and
+    PostgreSQL refuses NUL in a text column."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
 def clean_text(text: str) -> str:
-    """NFC-normalise, unify line endings, trim each line and collapse runs of blank lines."""
+    """NFC-normalise, unify line endings, drop control characters, trim each line and collapse
+    runs of blank lines."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_controls(text)
     text = _INVISIBLE.sub("", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

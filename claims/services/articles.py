@@ -20,6 +20,7 @@ from claims.text import (
     has_visible_text,
     language_guess,
     normalize_url,
+    strip_controls,
     title_from_text,
 )
 
@@ -61,6 +62,7 @@ def article_create(
     """Store a new article and queue its split after commit. Not idempotent: a repeat is refused
     with ``DuplicateArticle`` naming the stored one."""
     body = clean_text(body)
+    title, source, author = (strip_controls(v) for v in (title, source, author))
     if not has_visible_text(body):
         raise ValidationError("The article has no text.", code="empty")
     if len(body) > settings.FACTCHECK_MAX_ARTICLE_CHARS:

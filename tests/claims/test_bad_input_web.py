@@ -172,7 +172,7 @@ def test_the_api_answers_a_json_503_with_retry_after_when_the_database_is_gone(m
     def gone(**kwargs):
         raise exc("connection to server at 127.0.0.1 failed: Connection refused")
 
-    monkeypatch.setattr("claims.services.article_create", gone)
+    monkeypatch.setattr("claims.services.article_ingest", gone)
     response = client.post("/api/v1/articles/", data={"body": BODY}, format="json")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("application/json")

@@ -67,7 +67,7 @@ def test_mapped_and_embedded_ipv4_addresses_are_judged_by_the_ipv4_inside():
     [
         ("file:///etc/passwd", "Only http"),
         ("ftp://example.com/x", "Only http"),
-        ("http://example.com:99999/", "malformed"),
+        ("http://example.com:99999/", "port must be between 1 and 65535"),
         ("http://example.com:0/", "port"),
         ("http:///nohost", "no host"),
         ("http://user:pw@example.com/", "password"),

@@ -37,5 +37,6 @@ def test_the_sweep_has_a_queue_of_its_own_which_every_worker_reads_by_default():
     route = app.amqp.router.route({}, "workers.sweep_articles")
     assert route["queue"].name == "sweep"
     assert app.amqp.router.route({}, "workers.split_article")["queue"].name == "celery"
+    assert app.amqp.router.route({}, "workers.match_claims")["queue"].name == "matching"
     # A worker started without -Q consumes every queue in task_queues.
-    assert set(app.amqp.queues) == {"celery", "sweep"}
+    assert set(app.amqp.queues) == {"celery", "sweep", "matching"}

@@ -101,12 +101,14 @@ def find_restatements(
     ones, earliest first, and stops at the first match (the earliest statement is the one wanted).
     """
     token_sets = [_tokens(text) for text in texts]
-    first_of: dict[frozenset[str], int] = {}
+    # Grouped by the tokens in their order: the same words in another order may say something
+    # else ("Russia attacked Ukraine" / "Ukraine attacked Russia"), which ``_similarity`` decides.
+    first_of: dict[tuple[str, ...], int] = {}
     for j, tokens in enumerate(token_sets):
         if tokens:
-            first_of.setdefault(tokens, j)
+            first_of.setdefault(tokens.order, j)
     # Distinct sets in order of first appearance: their indexes in ``groups`` are that order too.
-    groups = list(first_of)
+    groups = [token_sets[j] for j in first_of.values()]
     frequency = Counter(token for tokens in groups for token in tokens)
     index: dict[str, list[int]] = {}
     # For each group, the earliest earlier group it restates.
@@ -130,17 +132,17 @@ def find_restatements(
         for token in prefix:
             index.setdefault(token, []).append(g)
 
-    group_of = {tokens: g for g, tokens in enumerate(groups)}
+    group_of = {key: g for g, key in enumerate(first_of)}
     result: list[int | None] = []
     for j, tokens in enumerate(token_sets):
         if not tokens:
             result.append(None)
             continue
-        g = group_of[tokens]
+        g = group_of[tokens.order]
         target = restates[g]
-        earliest = first_of[groups[target]] if target is not None else None
-        if earliest is None and first_of[tokens] != j:
-            earliest = first_of[tokens]
+        earliest = first_of[groups[target].order] if target is not None else None
+        if earliest is None and first_of[tokens.order] != j:
+            earliest = first_of[tokens.order]
         # Point at the first statement, never at another restatement.
         result.append(None if earliest is None else _root(result, earliest))
     return result

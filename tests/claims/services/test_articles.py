@@ -140,3 +140,13 @@ def test_resplit_requeues_a_failed_article_and_refuses_a_reviewed_one(
     reviewed = VerdictFactory().claim.article
     with pytest.raises(ValidationError, match="cannot be split again"):
         services.article_resplit(article_id=reviewed.pk, by=editor)
+
+
+def test_nul_and_other_control_characters_are_dropped_before_storing(db):
+    # PostgreSQL refuses NUL in a text column: found by fuzzing article_create on PostgreSQL.
+    article = services.article_create(
+        title="Tit\x00le", body="Inflation fell\x00 to 3% in\x07 2024.", source="Gaz\x00ette"
+    )
+    article.refresh_from_db()
+    assert (article.title, article.source) == ("Title", "Gazette")
+    assert article.body == "Inflation fell to 3% in 2024."
