@@ -1,0 +1,152 @@
+"""What the load test records while it runs, the checks it makes of the database afterwards, and the
+report it prints. Used by bench/load_test.py; not a bench of its own."""
+
+import argparse
+import math
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from _load_setup import Processes, wait_for_split
+
+# --- Recording ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Recorder:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    recording: bool = False
+
+    def request(
+        self, session: requests.Session, endpoint: str, method: str, url: str, **kwargs: Any
+    ) -> requests.Response | None:
+        start = time.perf_counter()
+        try:
+            response = session.request(method, url, allow_redirects=False, timeout=60, **kwargs)
+            status = str(response.status_code)
+        except requests.RequestException as exc:
+            response, status = None, f"error: {type(exc).__name__}"
+        elapsed = time.perf_counter() - start
+        if self.recording:
+            with self.lock:
+                self.samples[endpoint].append(elapsed)
+                self.statuses[endpoint][status] += 1
+        return response
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+# --- Simulated users ------------------------------------------------------------------------------
+
+
+@dataclass
+class Ledger:
+    """What the clients saw: verdicts saved, leases handed out, articles ingested."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    verdicts: Counter[tuple[int, str]] = field(default_factory=Counter)
+    uncertain: set[tuple[int, str]] = field(default_factory=set)
+    # claim -> [(reviewer, held from, held until)]
+    holds: dict[int, list[tuple[str, float, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    articles: list[int] = field(default_factory=list)
+    ingest_failures: list[str] = field(default_factory=list)
+
+
+def verdict_checks(ledger: Ledger, reviewers: list[str]) -> list[tuple[str, bool, str]]:
+    from django.db.models import Count
+
+    from claims.models import Verdict
+
+    rows = Verdict.objects.filter(reviewer__username__in=reviewers)
+    stored = Counter(rows.values_list("claim_id", "reviewer__username"))
+    seen = ledger.verdicts
+    lost = {pair: n for pair, n in seen.items() if stored[pair] < n}
+    extra = {
+        pair: n
+        for pair, n in stored.items()
+        if n > seen.get(pair, 0) and not (pair in ledger.uncertain and n - seen.get(pair, 0) == 1)
+    }
+    two_current = list(
+        Verdict.objects.filter(is_current=True)
+        .values("claim_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("claim_id", flat=True)
+    )
+    judges: dict[int, set[str]] = defaultdict(set)
+    for claim_id, username in stored:
+        judges[claim_id].add(username)
+    two_judges = sorted(c for c, who in judges.items() if len(who) > 1)
+    overlaps = []
+    for claim_id, holds in ledger.holds.items():
+        for i, (a, a_from, a_to) in enumerate(holds):
+            for b, b_from, b_to in holds[i + 1 :]:
+                if a != b and a_from < b_to and b_from < a_to:
+                    overlaps.append(claim_id)
+    saved = sum(seen.values())
+    return [
+        (f"every verdict the client saw saved is stored ({saved})", not lost, f"lost: {lost}"),
+        ("no verdict stored twice or unseen", not extra, f"extra: {extra}"),
+        ("no claim has two current verdicts", not two_current, f"claims: {two_current}"),
+        ("no claim judged by two reviewers", not two_judges, f"claims: {two_judges[:20]}"),
+        ("no claim held by two reviewers at once", not overlaps, f"claims: {overlaps[:20]}"),
+    ]
+
+
+def report(
+    args: argparse.Namespace,
+    recorder: Recorder,
+    ledger: Ledger,
+    pre: Ledger,
+    reviewers: list[str],
+    procs: Processes,
+    elapsed: float,
+) -> int:
+    total = sum(len(v) for v in recorder.samples.values())
+    print(
+        f"\n{args.reviewers} reviewers + 1 ingester, {elapsed:.1f} s: {total} requests, "
+        f"{total / elapsed:.1f} requests/s\n"
+    )
+    print(
+        f"{'endpoint':32} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}  statuses"
+    )
+    for endpoint, values in recorder.samples.items():
+        answers = ", ".join(f"{s}: {n}" for s, n in sorted(recorder.statuses[endpoint].items()))
+        print(
+            f"{endpoint:32} {len(values):6d} {percentile(values, 50) * 1000:8.0f} "
+            f"{percentile(values, 95) * 1000:8.0f} {percentile(values, 99) * 1000:8.0f} "
+            f"{max(values) * 1000:8.0f}  {answers}"
+        )
+    server_errors = sum(
+        n for counts in recorder.statuses.values() for s, n in counts.items() if s[0] in "5e"
+    )
+    print(
+        f"\nWaiting for the {len(ledger.articles)} articles ingested during the run to be split..."
+    )
+    articles = pre.articles + ledger.articles
+    statuses = wait_for_split(articles, procs, args.split_timeout)
+    from claims.models import Article
+
+    checks = [
+        ("no 5xx and no failed request", server_errors == 0, f"{server_errors} of them"),
+        *verdict_checks(ledger, reviewers),
+        (
+            f"every ingested article ({len(articles)}) ends split",
+            statuses.get(Article.Status.SPLIT, 0) == len(articles) and not ledger.ingest_failures,
+            f"statuses {statuses}, ingest failures {ledger.ingest_failures}",
+        ),
+    ]
+    print()
+    for name, ok, detail in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {name}" + ("" if ok else f": {detail}"))
+    return 0 if all(ok for _, ok, _ in checks) else 1

@@ -1,0 +1,222 @@
+"""The load test's stage: its own PostgreSQL database and Redis database, the accounts and token,
+the articles it ingests, and the gunicorn and Celery processes it starts and always stops.
+
+Used by bench/load_test.py; not a bench of its own."""
+
+import argparse
+import os
+import random
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/factcheck_load"
+REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 9
+SAMPLE = ROOT / "claims" / "sample" / "patriot-article.txt"
+VAR = ROOT / "var" / "load"
+PASSWORD = "load-test-" + secrets.token_hex(8)
+RATINGS = ("true", "mostly_true", "mixed", "mostly_false", "false", "misleading", "unverifiable")
+CLAIM_URL = re.compile(r"^/claims/(\d+)/$")
+
+# Each copy of the sample article gets its own names and numbers, so its claims are new claims,
+# not duplicates of the first copy's (which the queue would hide).
+SYLLABLES = ("ka", "lo", "mi", "ren", "ta", "vo", "zu", "an", "bel", "dor", "fi", "gra", "hu", "ju")
+
+
+def invented_name(word: str, copy: int) -> str:
+    rng = random.Random(f"{word}/{copy}")
+    return "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize()
+
+
+# --- Setup: database, Redis, Django ---------------------------------------------------------------
+
+
+def database_url() -> str:
+    url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL)
+    host = urlsplit(url).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit(f"LOAD_DATABASE_URL must be on loopback, not {host}.")
+    if url == os.environ.get("DATABASE_URL"):
+        sys.exit("LOAD_DATABASE_URL must name a database of its own: the bench drops it.")
+    return url
+
+
+def recreate_database(url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"\w+", name):
+        sys.exit(f"Unexpected database name {name!r}.")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def redis_flush() -> None:
+    import redis
+
+    # Database 9 only: FLUSHDB, never FLUSHALL.
+    redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_timeout=5).flushdb()
+
+
+def child_environment(url: str) -> dict[str, str]:
+    redis_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": redis_url,
+        # Throttle and login-attempt counts shared by the web processes, as in production.
+        "REDIS_CACHE_URL": redis_url,
+        "FACTCHECK_VAR_DIR": str(VAR),
+        # Production settings, minus what plain HTTP on loopback cannot do (TLS, secure cookies).
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def django_setup(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def create_accounts(reviewers: int) -> tuple[list[str], str]:
+    """The reviewers (one password, hashed once) and a read-write token for ingesting."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group, Permission
+
+    from claims import services
+    from claims.roles import roles_ensure
+
+    roles_ensure(group_model=Group, permission_model=Permission)
+    group = Group.objects.get(name="Reviewer")
+    user_model = get_user_model()
+    hashed = make_password(PASSWORD)
+    names = [f"load{i:02d}" for i in range(reviewers)]
+    users = user_model.objects.bulk_create(
+        [user_model(username=name, password=hashed) for name in [*names, "load-ingest"]]
+    )
+    group.user_set.add(*users)
+    _, key = services.api_token_create(user=users[-1], name="load test ingest", read_only=False)
+    return names, key
+
+
+def article_text(copy: int, base: str) -> tuple[str, str]:
+    """The sample with its names (capitalised words seen inside a sentence: people, places,
+    organisations) renamed wherever they occur, and its numbers shifted."""
+    names = set(re.findall(r"(?<=[a-z,;’] )[A-Z][a-z]+", base))
+    pattern = r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b"
+    text = re.sub(pattern, lambda m: invented_name(m.group(), copy), base)
+    text = re.sub(r"\d+", lambda m: str(int(m.group()) + copy), text)
+    return f"Load test copy {copy}", f"Copy {copy} of the load test sample.\n\n{text}"
+
+
+# --- Processes ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Processes:
+    env: dict[str, str]
+    running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self, name: str, command: list[str]) -> None:
+        log = open(VAR / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        # A session of its own: Ctrl-C reaches the bench, which stops the children itself.
+        self.running[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def check(self) -> None:
+        for name, proc in self.running.items():
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with {proc.returncode}; see {VAR / name}.log")
+
+    def stop(self) -> None:
+        for proc in self.running.values():
+            if proc.poll() is None:
+                with suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for proc in self.running.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                with suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+def start_stack(procs: Processes, args: argparse.Namespace) -> None:
+    python = sys.executable
+    procs.start(
+        "gunicorn",
+        [python, "-m", "gunicorn", "factcheck.wsgi:application",
+         "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.web_workers),
+         "--worker-class", "gthread", "--threads", str(args.web_threads),
+         "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning",
+         # Longer than any pause between a client's requests (gunicorn's default is 2 s): a
+         # client reusing a connection the server is closing gets a reset, not an answer.
+         "--keep-alive", "30"],
+    )  # fmt: skip
+    for i in (1, 2):
+        command = [python, "-m", "celery", "-A", "factcheck", "worker", "--concurrency", "1",
+                   "--loglevel", "WARNING", "--hostname", f"load{i}@%h",
+                   "--without-mingle", "--without-gossip"]  # fmt: skip
+        if i == 2:
+            command += ["--beat", "--schedule", str(VAR / "celerybeat-schedule")]
+        procs.start(f"worker{i}", command)
+
+
+def wait_for_web(base: str, procs: Processes, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        procs.check()
+        with suppress(requests.RequestException):
+            if requests.get(f"{base}/accounts/login/", timeout=5).status_code == 200:
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s")
+
+
+# --- Checks ---------------------------------------------------------------------------------------
+
+
+def wait_for_split(article_ids: list[int], procs: Processes, timeout: float) -> dict[str, int]:
+    from claims.models import Article
+
+    deadline = time.monotonic() + timeout
+    while True:
+        procs.check()
+        statuses = Counter(
+            Article.objects.filter(pk__in=article_ids).values_list("status", flat=True)
+        )
+        done = statuses.get(Article.Status.SPLIT, 0) + statuses.get(Article.Status.FAILED, 0)
+        if done == len(article_ids) or time.monotonic() > deadline:
+            return dict(statuses)
+        time.sleep(1)
