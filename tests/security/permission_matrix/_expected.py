@@ -172,6 +172,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     ("GET", "articles/<int:article_id>/"): page(200),
     ("GET", "articles/<int:article_id>/status/"): page(200),
     # --- One's own API tokens (claims/token_urls.py): any logged-in user --------------------------
+    # "Same claim: reuse this verdict" is a POST that gives a verdict, then on to the queue.
+    ("GET", "claims/<int:claim_id>/reuse/<int:match_id>/"): page(405),
+    ("POST", "claims/<int:claim_id>/reuse/<int:match_id>/"): page(QUEUE),
     ("GET", "account/tokens/"): page(200, no_role=200),
     ("POST", "account/tokens/"): page(400, no_role=400),
     # The token belongs to someone else: nobody may revoke it, so to everyone it does not exist.
@@ -202,6 +205,13 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     ("POST", "api/v1/webhooks/<int:webhook_id>/"): api_write(403, superuser=405),
     ("GET", "api/v1/webhooks/<int:webhook_id>/deliveries/"): api(403, superuser=404),
     ("POST", "api/v1/webhooks/<int:webhook_id>/deliveries/"): api_write(403, superuser=405),
+    # Has this been checked before? Matches of a stored claim, and of any text a client sends.
+    ("GET", "api/v1/claims/<int:claim_id>/matches/"): api(200),
+    # Writing claims needs claims.add_claim, which no group has (as for the claim itself).
+    ("POST", "api/v1/claims/<int:claim_id>/matches/"): api_write(403, superuser=405),
+    ("GET", "api/v1/match/"): api(405),
+    # Asking is a read: a read-only token may POST a text to match (an empty body is a 400).
+    ("POST", "api/v1/match/"): api(400),
     ("GET", "api/v1/verdicts/"): api(200),
     ("POST", "api/v1/verdicts/"): api_write(400),
     ("GET", "api/v1/verdicts/<int:verdict_id>/"): api(200),
@@ -342,6 +352,17 @@ EXPECTED: dict[tuple[str, str], dict[str, Expected]] = {
     ("POST", "admin/auth/user/add/"): superuser_only(),
     ("POST", "admin/auth/user/<path:object_id>/change/"): superuser_only(),
     ("POST", "admin/auth/user/<path:object_id>/delete/"): superuser_only(),
+    # Imported fact-checks: read-only, for superusers (they come in by import_factchecks only).
+    **admin_model(
+        "claims/externalfactcheck",
+        changelist=superuser_only(),
+        add=nobody_in_admin(),
+        history=superuser_only(),
+        delete=superuser_only(),
+        change=superuser_only(),
+    ),
+    ("POST", "admin/claims/externalfactcheck/add/"): nobody_in_admin(),
+    ("POST", "admin/claims/externalfactcheck/<path:object_id>/delete/"): superuser_only(),
     **admin_model(
         "auth/group",
         changelist=superuser_only(),
@@ -374,5 +395,11 @@ EXPECTED.update(
         for method in ("HEAD", "OPTIONS")
     }
 )
+# OPTIONS describes an endpoint, never a row: where GET is a 405 (a POST-only endpoint) or a 404
+# (someone else's webhook), OPTIONS still answers 200 to whoever holds the view permission.
+for route in ("api/v1/articles/bulk", "api/v1/match/"):
+    EXPECTED[("OPTIONS", route)] = api(200)
+for route in ("api/v1/webhooks/<int:webhook_id>/", "api/v1/webhooks/<int:webhook_id>/deliveries/"):
+    EXPECTED[("OPTIONS", route)] = api(403, superuser=200)
 # The Swagger page is HTML only: OPTIONS is not one of its methods (it was a 500).
 EXPECTED[("OPTIONS", "api/v1/docs/")] = everyone(405)

@@ -8,9 +8,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
 from claims.models import (
+    ArchiveEntry,
     Article,
     AuditEvent,
     Claim,
+    ClaimMatch,
+    ExternalFactCheck,
     Feed,
     WebhookDelivery,
     WebhookEndpoint,
@@ -64,9 +67,16 @@ def world(db: Any) -> World:
     attempt = AccessAttempt.objects.create(
         **access, get_data="", post_data="", failures_since_start=1
     )
+    factcheck = ExternalFactCheck.objects.create(
+        source_key="matrix", claim_reviewed="The moon is made of cheese.", outlet="Other desk"
+    )
+    entry = ArchiveEntry.objects.create(claim=judged, text=judged.text, encoder_version="test")
+    match = ClaimMatch.objects.create(claim=claim, entry=entry, rank=1, similarity=0.9)
     return World(
         ids={
             "claim_id": claim.pk,
+            "match_id": match.pk,
+            "claims_externalfactcheck": factcheck.pk,
             "judged_claim_id": judged.pk,
             "webhook_id": endpoint.pk,
             "claims_webhookendpoint": endpoint.pk,
