@@ -1,7 +1,7 @@
 """/api/v1/verdicts/: list verdicts (the desk sees all, partners the published ones), give one,
 read one, and read a published one as schema.org ClaimReview JSON-LD."""
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
@@ -71,14 +71,30 @@ class VerdictOutputSerializer(serializers.ModelSerializer):
             data["evidence_urls"] = []
         return data
 
+    def _publisher(self) -> claimreview.Publisher:
+        # Once per response, not per row (the context is shared by every row of a list).
+        context = cast(dict[str, Any], self.context)
+        if "_publisher" not in context:
+            context["_publisher"] = claimreview.Publisher.from_settings()
+        return cast(claimreview.Publisher, context["_publisher"])
+
+    def _url(self, name: str, pk: int) -> str:
+        """``reverse(name, args=[pk])`` made absolute for the request, with reverse() run once per
+        response: it cost about 0.1 ms a call, two per row, on a 500-row page."""
+        templates = cast(dict[str, Any], self.context).setdefault("_url_templates", {})
+        if name not in templates:
+            url = reverse(name, args=[0], request=self.context.get("request"))
+            templates[name] = url.replace("/0/", "/{}/")
+        return str(templates[name]).format(pk)
+
     def get_claimreview_id(self, obj: Verdict) -> str:
-        return claimreview.Publisher.from_settings().claimreview_id(obj.claim_id)
+        return self._publisher().claimreview_id(obj.claim_id)
 
     def get_withdrawn(self, obj: Verdict) -> bool:
         return obj.published_at is not None and not obj.is_current
 
     def get_self_url(self, obj: Verdict) -> str:
-        return reverse("api:verdict", args=[obj.pk], request=self.context.get("request"))
+        return self._url("api:verdict", obj.pk)
 
     def get_rating_value(self, obj: Verdict) -> int | None:
         return CLAIMREVIEW_RATING_VALUES[obj.rating]
@@ -87,12 +103,10 @@ class VerdictOutputSerializer(serializers.ModelSerializer):
         return obj.published_at is not None and obj.is_current
 
     def get_permalink(self, obj: Verdict) -> str:
-        return claimreview.Publisher.from_settings().permalink(obj)
+        return self._publisher().permalink(obj)
 
     def get_claimreview_url(self, obj: Verdict) -> str:
-        return reverse(
-            "api:verdict-claimreview", args=[obj.pk], request=self.context.get("request")
-        )
+        return self._url("api:verdict-claimreview", obj.pk)
 
 
 class VerdictFilterSerializer(QuerySerializer):
