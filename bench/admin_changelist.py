@@ -121,7 +121,7 @@ def fill(claims: int) -> None:
             """
             INSERT INTO claims_article (title, url, source, author, published_on, body, language,
                 content_hash, status, status_changed_at, failure_reason, attempts,
-                extractor_version, split_at, created_at, updated_at)
+                extractor_version, split_at, created_at, updated_at, blind_review, feed_entry)
             SELECT 'Article ' || g || ': ' || (%(words)s::text[])[1 + g %% 16] || ' and '
                        || (%(words)s::text[])[1 + (g * 7) %% 16],
                    NULL, (%(outlets)s::text[])[1 + (g * 31) %% 12], 'Staff writer',
@@ -129,7 +129,7 @@ def fill(claims: int) -> None:
                    'Body of article ' || g, 'en', md5(g::text) || md5('x' || g),
                    'split', now(), '', 1, 'bench', now(),
                    now() - (%(n)s - g) * interval '10 minutes',
-                   now() - (%(n)s - g) * interval '10 minutes'
+                   now() - (%(n)s - g) * interval '10 minutes', false, ''
             FROM generate_series(1, %(n)s) AS g
             """,
             {"n": articles, "words": list(WORDS), "outlets": list(OUTLETS)},
@@ -175,12 +175,12 @@ def fill(claims: int) -> None:
         cursor.execute(
             """
             INSERT INTO claims_verdict (claim_id, reviewer_id, rating, explanation, evidence_urls,
-                is_current, published_at, created_at, updated_at)
+                is_current, published_at, created_at, updated_at, blind_review, correction)
             SELECT c.id, (%(users)s::bigint[])[1 + c.id %% %(nusers)s],
                    (ARRAY['true','mostly_true','mixed','mostly_false','false','misleading'])
                        [1 + c.id %% 6],
                    'Checked against the official statistics.', '[]', true, c.created_at,
-                   c.created_at, c.created_at
+                   c.created_at, c.created_at, false, '{}'
             FROM claims_claim c WHERE c.status = 'verdict'
             """,
             {"users": user_ids, "nusers": len(user_ids)},
