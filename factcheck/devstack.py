@@ -20,8 +20,7 @@ def main() -> int:
         "worker": [
             python, "-m", "celery", "-A", "factcheck", "worker", "--beat", "--loglevel", "INFO",
             "--concurrency", os.environ.get("WORKER_CONCURRENCY", "1"),
-            # The default queue and the embedding/matching one (FACTCHECK_MATCH_QUEUE).
-            "-Q", f"celery,{os.environ.get('FACTCHECK_MATCH_QUEUE', 'matching')}",
+            # No -Q: one worker reads every queue in CELERY_TASK_QUEUES (splits, sweep, matching).
             "--schedule", os.path.join("var", "celerybeat-schedule"),
         ],
     }  # fmt: skip
