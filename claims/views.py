@@ -25,6 +25,7 @@ from claims.forms import (
     VerdictSettleForm,
 )
 from claims.models import Article, Claim, Rating, Verdict
+from claims.review_posts import review_posted
 from claims.roles import EDITOR_PERMISSION
 from claims.text import id_from_text
 from claims.views_matching import checked_before
@@ -334,28 +335,20 @@ def reviews(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_claim_exists
 def verdict_review(request: HttpRequest, verdict_id: int) -> HttpResponse:
-    form = VerdictReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say whether you agree with the verdict.")
-        return redirect("claims:reviews")
-    try:
-        review = services.verdict_review(
+    return review_posted(
+        request,
+        VerdictReviewForm(request.POST),
+        invalid="Say whether you agree with the verdict.",
+        record=lambda data: services.verdict_review(
             verdict_id=verdict_id,
             reviewer=request.user,
-            agrees=form.cleaned_data["agrees"],
-            rating=form.cleaned_data["rating"],
-            note=form.cleaned_data["note"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            "Agreed: the verdict is published."
-            if review.agrees
-            else "Disagreement recorded: an editor will settle it.",
-        )
-    return redirect("claims:reviews")
+            agrees=data["agrees"],
+            rating=data["rating"],
+            note=data["note"],
+        ),
+        agreed="Agreed: the verdict is published.",
+        differed="Disagreement recorded: an editor will settle it.",
+    )
 
 
 @_requires(EDITOR_PERMISSION)
