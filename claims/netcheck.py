@@ -7,11 +7,10 @@ https only outside tests, and errors as form/serializer ``ValidationError``s."""
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 
-from claims.fetch import address_is_public
+from claims.fetch import UnsafeURL, address_is_public, url_parse
 
 # Names that resolve to the machine or the local network whatever DNS says.
 LOCAL_NAMES = ("localhost", "localhost.localdomain")
@@ -24,24 +23,16 @@ def ip_is_public(ip: str) -> bool:
 
 
 def url_parts(url: str, *, allow_http: bool = False) -> tuple[str, str, int]:
-    """(scheme, host, port) of an http(s) URL; ``ValidationError`` naming what is wrong."""
-    parts = urlsplit(url.strip())
-    schemes = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in schemes:
-        raise ValidationError(
-            f"The address must start with {' or '.join(s + '://' for s in schemes)}.",
-            code="scheme",
-        )
-    if parts.username or parts.password:
-        raise ValidationError("The address must not carry a user name or password.", code="auth")
-    host = (parts.hostname or "").rstrip(".").lower()
-    if not host:
-        raise ValidationError("The address has no host name.", code="host")
+    """(scheme, host, port) of an http(s) URL, parsed by the fetcher's one parser
+    (``claims.fetch.url_parse``), with https required unless ``allow_http``; a ``ValidationError``
+    naming what is wrong."""
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise ValidationError("The address has an invalid port.", code="port") from None
-    return parts.scheme, host, port
+        scheme, host, port = url_parse(url)
+    except UnsafeURL as exc:
+        raise ValidationError(str(exc), code="url") from None
+    if scheme != "https" and not allow_http:
+        raise ValidationError("The address must start with https://.", code="scheme")
+    return scheme, host.rstrip(".").lower(), port
 
 
 def url_check_public(url: str, *, allow_private: bool = False, resolve: bool = True) -> list[str]:

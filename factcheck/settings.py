@@ -262,6 +262,8 @@ FACTCHECK_WEBHOOK_PAUSE_AFTER_FAILURES = env_int(
 )
 # Tests only: accept http:// and loopback/private addresses (a receiver on 127.0.0.1).
 FACTCHECK_WEBHOOK_ALLOW_PRIVATE = env_bool("FACTCHECK_WEBHOOK_ALLOW_PRIVATE", False)
+# Finished webhook deliveries (and their attempts) are kept this long for the admin, then pruned.
+FACTCHECK_WEBHOOK_KEEP_DAYS = env_int("FACTCHECK_WEBHOOK_KEEP_DAYS", 30, minimum=1)
 
 # ClaimReview output: who publishes the verdicts, and where the permalinks point.
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "factcheck")
@@ -330,6 +332,7 @@ FACTCHECK_SPLIT_QUEUE = env_str("FACTCHECK_SPLIT_QUEUE", "")
 # A worker started without -Q reads every queue listed here; production gives each its -Q.
 CELERY_TASK_ROUTES = {
     "workers.sweep_articles": {"queue": "sweep"},
+    "workers.prune_expired": {"queue": "sweep"},
     "workers.match_claims": {"queue": FACTCHECK_MATCH_QUEUE},
     **(
         {"workers.split_article": {"queue": FACTCHECK_SPLIT_QUEUE}} if FACTCHECK_SPLIT_QUEUE else {}
@@ -361,6 +364,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workers.sweep_webhooks",
         "schedule": timedelta(seconds=FACTCHECK_SWEEP_INTERVAL_SECONDS),
         "options": {"expires": FACTCHECK_SWEEP_INTERVAL_SECONDS},
+    },
+    "prune-expired": {
+        # claims.services.HOUSEKEEPING_TASK_NAME: expired idempotency keys, old webhook rows.
+        "task": "workers.prune_expired",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3600},
     },
     "poll-feeds": {
         # claims.services.FEEDS_POLL_TASK_NAME; each feed keeps its own next poll time.

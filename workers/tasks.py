@@ -14,6 +14,7 @@ from django.db import InterfaceError, OperationalError
 from claims.services import (
     FEEDS_POLL_TASK_NAME,
     FETCH_TASK_NAME,
+    HOUSEKEEPING_TASK_NAME,
     MATCH_TASK_NAME,
     SPLIT_TASK_NAME,
     STATS_ROLLUP_TASK_NAME,
@@ -27,6 +28,7 @@ from claims.services import (
     article_match_claims,
     articles_fetch_resend,
     articles_sweep,
+    expired_rows_prune,
     feeds_poll_due,
     stats_rollup_refresh,
     webhook_deliveries_sweep,
@@ -145,6 +147,17 @@ def deliver_webhook(self: Task, delivery_id: int) -> dict[str, Any]:
 def sweep_webhooks() -> dict[str, int]:
     """Queue again the webhook deliveries whose message was lost. Idempotent."""
     return {"requeued": len(webhook_deliveries_sweep())}
+
+
+@shared_task(name=HOUSEKEEPING_TASK_NAME, ignore_result=True)
+def prune_expired() -> dict[str, int]:
+    """Delete expired idempotency keys and long-finished webhook rows. Idempotent."""
+    result = expired_rows_prune()
+    return {
+        "idempotency_keys": result.idempotency_keys,
+        "webhook_deliveries": result.webhook_deliveries,
+        "webhook_events": result.webhook_events,
+    }
 
 
 @shared_task(name=STATS_ROLLUP_TASK_NAME, ignore_result=True)

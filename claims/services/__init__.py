@@ -59,6 +59,11 @@ from claims.services.fetching import (
     articles_fetch_resend,
     url_clean,
 )
+from claims.services.housekeeping import (
+    HOUSEKEEPING_TASK_NAME,
+    PruneResult,
+    expired_rows_prune,
+)
 from claims.services.idempotency import (
     IdempotencyKeyReused,
     idempotency_key_clean,
@@ -147,6 +152,7 @@ __all__ = [
     "API_TOKEN_TOUCH_SECONDS",
     "ARTICLE_EDITABLE_FIELDS",
     "FEEDS_POLL_TASK_NAME",
+    "HOUSEKEEPING_TASK_NAME",
     "FETCH_TASK_NAME",
     "MATCH_TASK_NAME",
     "MAX_BULK_CLAIMS",
@@ -172,6 +178,7 @@ __all__ = [
     "IdempotencyKeyReused",
     "ImportSummary",
     "LineResult",
+    "PruneResult",
     "SplitOutcome",
     "SweepResult",
     "api_key_hash",
@@ -216,6 +223,7 @@ __all__ = [
     "claims_release_leases",
     "claims_set_priority",
     "evidence_urls_clean",
+    "expired_rows_prune",
     "factchecks_import",
     "feed_create",
     "feed_poll",

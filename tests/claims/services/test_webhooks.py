@@ -320,6 +320,9 @@ def test_a_correction_is_sent_as_superseded_with_what_changed(
         "https://printer.local/hook",
         "https://user:pw@example.com/hook",
         "ftp://example.com/hook",
+        "https://example.com:99999/hook",
+        "https://exa mple.com/hook",
+        "https:///hook",
     ],
 )
 def test_a_webhook_address_that_is_not_public_https_is_refused(settings: Any, url: str) -> None:
