@@ -24,6 +24,7 @@ from claims.api.errors import errors
 from claims.api.pagination import PageFilterSerializer, keyset_page, page_serializer
 from claims.authentication import is_read_only_token
 from claims.models import CLAIMREVIEW_RATING_VALUES, Claim, Rating, Verdict
+from claims.roles import EDITOR_PERMISSION
 
 
 class VerdictOutputSerializer(serializers.ModelSerializer):
@@ -125,7 +126,11 @@ class VerdictFilterSerializer(QuerySerializer):
 
 
 def verdict_filters(
-    f: dict[str, Any], *, published_only: bool, include_withdrawn: bool = False
+    f: dict[str, Any],
+    *,
+    published_only: bool,
+    include_withdrawn: bool = False,
+    blind_to: int | None = None,
 ) -> selectors.VerdictApiFilters:
     """The selector's filters from the validated query parameters of a list or an export."""
     return selectors.VerdictApiFilters(
@@ -142,6 +147,7 @@ def verdict_filters(
         published=f.get("published"),
         published_only=published_only,
         include_withdrawn=include_withdrawn,
+        blind_to=blind_to,
     )
 
 
@@ -149,6 +155,12 @@ def _sees_published_only(request: Request) -> bool:
     """Verdicts not yet published are for the desk (those who may give verdicts), and never
     through a read-only token: a partner account sees published ones however it asks."""
     return is_read_only_token(request) or not request.user.has_perm("claims.add_verdict")
+
+
+def _blind_to(request: Request) -> int | None:
+    """Whom verdicts awaiting a blind second review are hidden from: every reviewer but their
+    author; editors settle disagreements and see them."""
+    return None if request.user.has_perm(EDITOR_PERMISSION) else request.user.pk
 
 
 def _verdict_output(
@@ -203,6 +215,7 @@ class VerdictsApi(BaseApi):
                 f,
                 published_only=published_only,
                 include_withdrawn=published_only and f.get("updated_since") is not None,
+                blind_to=_blind_to(request),
             )
         )
         rows, links = keyset_page(request, qs, params=f, default_ordering="updated_at")
@@ -255,8 +268,10 @@ class VerdictsApi(BaseApi):
         return response
 
 
-def _verdict_or_404(verdict_id: int, *, published_only: bool) -> Verdict:
-    filters = selectors.VerdictApiFilters(published_only=published_only)
+def _verdict_or_404(
+    verdict_id: int, *, published_only: bool, blind_to: int | None = None
+) -> Verdict:
+    filters = selectors.VerdictApiFilters(published_only=published_only, blind_to=blind_to)
     return get_or_404(selectors.verdict_api_list(filters=filters), verdict_id)
 
 
@@ -267,7 +282,9 @@ class VerdictDetailApi(BaseApi):
 
     @extend_schema(responses={200: VerdictOutputSerializer, **errors(404)})
     def get(self, request: Request, verdict_id: int) -> Response:
-        verdict = _verdict_or_404(verdict_id, published_only=_sees_published_only(request))
+        verdict = _verdict_or_404(
+            verdict_id, published_only=_sees_published_only(request), blind_to=_blind_to(request)
+        )
         return Response(_verdict_output(verdict, request))
 
 

@@ -77,6 +77,9 @@ class VerdictApiFilters:
     # With published_only: also the verdicts once published and since replaced (withdrawn or
     # corrected), which incremental pulls need to converge; callers show them without content.
     include_withdrawn: bool = False
+    # A reviewer (not an editor) by id: verdicts waiting for a blind second review that someone
+    # else gave are left out, as the claim page hides them, so the blind reviewer cannot peek.
+    blind_to: int | None = None
 
 
 def verdict_api_list(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
@@ -88,6 +91,8 @@ def verdict_api_list(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
         if filters.include_withdrawn:
             visible |= verdict_withdrawn_q()
         qs = qs.filter(visible)
+    if filters.blind_to is not None:
+        qs = qs.exclude(verdict_awaiting_blind_review_q() & ~Q(reviewer_id=filters.blind_to))
     if filters.published is not None:
         qs = (
             qs.filter(verdict_published_q())
@@ -115,6 +120,11 @@ def verdict_api_list(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
     if filters.updated_since:
         qs = qs.filter(updated_at__gte=filters.updated_since)
     return qs
+
+
+def verdict_awaiting_blind_review_q() -> Q:
+    """Current, unpublished and sampled for a blind second review (the claim page's rule)."""
+    return Q(is_current=True, blind_review=True, published_at__isnull=True)
 
 
 def verdict_withdrawn_q() -> Q:
