@@ -196,6 +196,8 @@ def _coordinated_clauses(head: Token) -> list[Token]:
         c.dep_ == "preconj" or (c.dep_ == "cc" and c.lower_ in ALTERNATIVES) for c in head.children
     ):
         return found
+    if _sets_up_contrast(head):
+        return found
     for child in head.children:
         if (
             child.dep_ == "conj"
@@ -212,6 +214,17 @@ def _coordinated_clauses(head: Token) -> list[Token]:
         ):
             found.append(child)
     return found
+
+
+def _sets_up_contrast(head: Token) -> bool:
+    """ "It's one thing to have debt and [another when] our roads are good": the first clause
+    says nothing until the second, so the two stay one claim."""
+    return any(
+        c.dep_ == "attr"
+        and c.lemma_ == "thing"
+        and any(n.lower_ == "one" and n.dep_ == "nummod" for n in c.children)
+        for c in head.children
+    )
 
 
 def _shared_auxiliaries(head: Token, clause: Token) -> set[int]:

@@ -28,6 +28,12 @@ VAGUE_ANTECEDENTS = frozenset({"other", "others", "one", "some", "those", "kind"
 RATE_ENDINGS = (("a", "piece"), ("apiece",), ("each",), ("a", "head"))
 # Punctuation that sets off an apposition or a relative clause.
 SETTING_OFF = frozenset({",", "—", "–", "-", "(", ")"})
+# Marks that set off an interjection rather than a description: "the Fund — nice name — which".
+INTERJECTING = frozenset({"—", "–", "-", "--", "("})
+# ", which is what the law requires", ", which means ...": "which" stands for the whole clause
+# before it, not for the noun the parser hangs it on.
+SENTENTIAL_VERBS = frozenset({"be", "mean"})
+FREE_RELATIVES = frozenset({"what", "why", "how", "where", "when"})
 
 
 def extract_participles(
@@ -133,7 +139,11 @@ def extract_relative_clauses(doc: Doc, tokens: set[int], claims: list[AtomicClai
             if c.dep_ in SUBJECT_DEPS and c.lower_ in WH_WORDS and c.i < relcl.i
         ]
         antecedent = relcl.head
+        if is_interjection(doc, antecedent):
+            antecedent = antecedent.head  # "the Fund — nice name — which calls": the Fund calls
         if not wh or antecedent.i not in tokens or antecedent.lemma_.lower() in VAGUE_ANTECEDENTS:
+            continue
+        if _sentential(relcl, wh[0]):
             continue
         # "the team that wiped out bin Laden", "people that contracted COVID": a restrictive
         # clause says which ones are meant, and the rest means nothing without it. Only a clause
@@ -165,6 +175,16 @@ def extract_appositions(doc: Doc, tokens: set[int], claims: list[AtomicClaim]) -
             or doc[appos.left_edge.i - 1].text not in SETTING_OFF
         ):
             continue
+        if is_interjection(doc, appos):
+            # A comment dropped in between dashes is the speaker's aside, not a fact about the
+            # name; the clause reads on without it.
+            removed |= (subtree(appos) & tokens) | _setting_off(doc, appos, tokens)
+            continue
+        named = [t for t in doc[name.left_edge.i : appos.left_edge.i - 1] if t.i in tokens]
+        if any(t.text == "," or t.dep_ == "cc" for t in named):
+            # "Paul Krugman, Barney Frank, a lot of experts": the description is of a list (or
+            # of the noun before it), and "X, Y is Z" is not what was said.
+            continue
         noun = render(doc, set(range(name.left_edge.i, appos.left_edge.i)) & tokens)
         description = render(doc, subtree(appos) & tokens)
         if noun is None or description is None:
@@ -179,6 +199,25 @@ def extract_appositions(doc: Doc, tokens: set[int], claims: list[AtomicClaim]) -
         )
         removed |= subtree(appos) | _setting_off(doc, appos, tokens)
     return removed
+
+
+def is_interjection(doc: Doc, noun: Token) -> bool:
+    """ "— nice name —": an apposition with no determiner, number or name of its own, set off by a
+    dash or a bracket. A description ("the former ambassador") has a determiner or more words."""
+    return (
+        noun.dep_ == "appos"
+        and noun.tag_ == "NN"
+        and doc[noun.left_edge.i - 1].text in INTERJECTING
+        and all(c.dep_ == "amod" or c.i > noun.i for c in noun.children)
+    )
+
+
+def _sentential(relcl: Token, wh: Token) -> bool:
+    """ ", which is what the law requires": the clause is about everything said before it."""
+    if wh.lower_ != "which" or relcl.lemma_ not in SENTENTIAL_VERBS:
+        return False
+    following = [t for t in relcl.subtree if t.i > relcl.i and not t.is_punct]
+    return relcl.lemma_ == "mean" or bool(following and following[0].lower_ in FREE_RELATIVES)
 
 
 def each_claims(span: Span) -> Iterable[tuple[AtomicClaim, set[int]]]:
@@ -272,12 +311,15 @@ def _list_items(doc: Doc, region: list[int]) -> tuple[list[list[int]], str]:
     else:
         chunks.append(last)
     # ", including 1,200 social homes" (a part of the item before, which "including" needs to
-    # make sense) and ", $27 a piece" (a rate on it) belong to the item before.
+    # make sense), ", $27 a piece" (a rate on it) and ", which is what ..." (a clause on it, or
+    # on the whole sentence) belong to the item before.
     merged: list[list[int]] = []
     for chunk in (c for c in chunks if c):
         words = tuple(doc[i].lower_ for i in chunk)
         if merged and (
-            words[0] in LIST_INTRODUCERS or any(words[-len(e) :] == e for e in RATE_ENDINGS)
+            words[0] in LIST_INTRODUCERS
+            or words[0] in WH_WORDS
+            or any(words[-len(e) :] == e for e in RATE_ENDINGS)
         ):
             merged[-1] = merged[-1] + chunk
         else:

@@ -62,6 +62,8 @@ def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
             # "Donald Trump's idea that more nations should get ...": verbs, but only in clauses
             # hanging off a noun; the sentence says nothing about the idea.
             return "no main clause"
+        if any(_broken_off_subject(t) for t in kept):
+            return "no main clause"  # "What you did -- and this is after ...": a restart
         subjects = [t for t in kept if t.dep_ in SUBJECT_DEPS]
         first_verb = next(t for t in kept if _is_finite(t))
         # A relative clause's antecedent stands in for its "who" (not a subject in the parse).
@@ -69,8 +71,10 @@ def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
             t.pos_ in ("NOUN", "PROPN", "PRON") for t in kept if t.i < first_verb.i
         ):
             return "no subject"  # "advocated more countries getting them": a line broken off
-        if all(t.lower_ in NOT_THIRD_SINGULAR for t in subjects) and any(
-            t.tag_ == "VBZ" and t.pos_ == "VERB" for t in kept
+        if (
+            subjects
+            and all(t.lower_ in NOT_THIRD_SINGULAR for t in subjects)
+            and any(t.tag_ == "VBZ" and t.pos_ == "VERB" for t in kept)
         ):
             return "subject and verb disagree"  # a shared subject on the wrong verb: "I puts"
         return ""
@@ -118,6 +122,14 @@ def _is_finite(token: Token) -> bool:
         return True
     # The small model tags some present-tense verbs VB after a subject ("they [VB] say").
     return token.tag_ == "VB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+
+def _broken_off_subject(token: Token) -> bool:
+    """A subject clause the speaker broke off to start again, so that the verb the parser hangs
+    it on has a second subject of its own: "What you did -- and this is after ..."."""
+    return token.dep_ in ("csubj", "csubjpass") and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.i > token.i for c in token.head.children
+    )
 
 
 def is_quantity_phrase(kept: Sequence[Token]) -> bool:
