@@ -62,6 +62,7 @@ DISCOURSE_ADVERBS = frozenset(
         "hence", "overall", "then",
     }
 )  # fmt: skip
+CLAUSE_CONNECTIVES = frozenset({"yet", "so", "then"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
 # Alternatives are one claim: in "I either tied or beat Hillary" neither half is asserted.
 ALTERNATIVES = frozenset({"or", "nor"})
@@ -148,6 +149,7 @@ def _clause_claims(
         stranded = _stranded_subject(doc, clause, tokens)
         if stranded:
             tokens -= stranded | _connector_before(doc, doc[min(stranded)], tokens)
+        clause_tokens -= _clause_connective(doc, clause, clause_tokens)
         clause_head, _ = unwrap(clause)
         if clause_head.i != clause.i:
             clause_tokens = lift_clause(clause_head, clause_tokens)
@@ -196,6 +198,8 @@ def _coordinated_clauses(head: Token) -> list[Token]:
         c.dep_ == "preconj" or (c.dep_ == "cc" and c.lower_ in ALTERNATIVES) for c in head.children
     ):
         return found
+    if _sets_up_contrast(head):
+        return found
     for child in head.children:
         if (
             child.dep_ == "conj"
@@ -212,6 +216,17 @@ def _coordinated_clauses(head: Token) -> list[Token]:
         ):
             found.append(child)
     return found
+
+
+def _sets_up_contrast(head: Token) -> bool:
+    """ "It's one thing to have debt and [another when] our roads are good": the first clause
+    says nothing until the second, so the two stay one claim."""
+    return any(
+        c.dep_ == "attr"
+        and c.lemma_ == "thing"
+        and any(n.lower_ == "one" and n.dep_ == "nummod" for n in c.children)
+        for c in head.children
+    )
 
 
 def _shared_auxiliaries(head: Token, clause: Token) -> set[int]:
@@ -233,10 +248,14 @@ def _leading_discourse(span: Span) -> set[int]:
             continue
         words = tuple(t.lower_ for t in doc[i : min(i + 4, span.end)])
         phrase = next((p for p in DISCOURSE_PHRASES if words[: len(p)] == p), None)
-        if token.pos_ == "CCONJ" or (
-            token.lower_ in DISCOURSE_ADVERBS
-            and token.dep_ == "advmod"
-            and token.head.dep_ == "ROOT"
+        if (
+            token.pos_ == "CCONJ"
+            or _answers_why(token)
+            or (
+                token.lower_ in DISCOURSE_ADVERBS
+                and token.dep_ == "advmod"
+                and token.head.dep_ == "ROOT"
+            )
         ):
             length = 1
         elif phrase is not None and i + len(phrase) < span.end and doc[i + len(phrase)].text == ",":
@@ -249,6 +268,22 @@ def _leading_discourse(span: Span) -> set[int]:
             dropped.add(i)
             i += 1
     return dropped
+
+
+def _answers_why(token: Token) -> bool:
+    """ "Because Roe v. Wade sets out ...": a sentence that answers a question opens with
+    "because" on its own main verb; what it asserts is the rest."""
+    return token.lower_ == "because" and token.dep_ == "mark" and token.head.dep_ == "ROOT"
+
+
+def _clause_connective(doc: Doc, clause: Token, tokens: set[int]) -> set[int]:
+    """The "yet" of "..., and yet we don't use them": it ties the clause to the one before."""
+    if not tokens:
+        return set()
+    first = doc[min(tokens)]
+    if first.lower_ in CLAUSE_CONNECTIVES and first.head.i == clause.i:
+        return {first.i}
+    return set()
 
 
 def _connector_before(doc: Doc, clause: Token, tokens: set[int]) -> set[int]:

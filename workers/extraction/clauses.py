@@ -28,6 +28,13 @@ VAGUE_ANTECEDENTS = frozenset({"other", "others", "one", "some", "those", "kind"
 RATE_ENDINGS = (("a", "piece"), ("apiece",), ("each",), ("a", "head"))
 # Punctuation that sets off an apposition or a relative clause.
 SETTING_OFF = frozenset({",", "—", "–", "-", "(", ")"})
+# Marks that set off an interjection rather than a description: "the Fund — nice name — which".
+INTERJECTING = frozenset({"—", "–", "-", "--", "("})
+# ", which is what the law requires", ", which means ...": "which" stands for the whole clause
+# before it, not for the noun the parser hangs it on.
+SENTENTIAL_VERBS = frozenset({"be", "mean"})
+TIME_LABELS = frozenset({"DATE", "TIME"})
+FREE_RELATIVES = frozenset({"what", "why", "how", "where", "when"})
 
 
 def extract_participles(
@@ -98,7 +105,8 @@ def extract_asides(
             continue
         name = doc[comma - 1]
         if (
-            name.pos_ == "PROPN"
+            child.ent_type_ not in TIME_LABELS  # ", even today": when, not what the name is
+            and name.pos_ == "PROPN"
             and name.ent_type_ in CHECKABLE_ENTITY_LABELS
             and doc[child.left_edge.i].pos_ in ("DET", "ADV")
         ):
@@ -133,7 +141,11 @@ def extract_relative_clauses(doc: Doc, tokens: set[int], claims: list[AtomicClai
             if c.dep_ in SUBJECT_DEPS and c.lower_ in WH_WORDS and c.i < relcl.i
         ]
         antecedent = relcl.head
+        if is_interjection(doc, antecedent):
+            antecedent = antecedent.head  # "the Fund — nice name — which calls": the Fund calls
         if not wh or antecedent.i not in tokens or antecedent.lemma_.lower() in VAGUE_ANTECEDENTS:
+            continue
+        if _sentential(relcl, wh[0]):
             continue
         # "the team that wiped out bin Laden", "people that contracted COVID": a restrictive
         # clause says which ones are meant, and the rest means nothing without it. Only a clause
@@ -165,6 +177,16 @@ def extract_appositions(doc: Doc, tokens: set[int], claims: list[AtomicClaim]) -
             or doc[appos.left_edge.i - 1].text not in SETTING_OFF
         ):
             continue
+        if is_interjection(doc, appos):
+            # A comment dropped in between dashes is the speaker's aside, not a fact about the
+            # name; the clause reads on without it.
+            removed |= (subtree(appos) & tokens) | _setting_off(doc, appos, tokens)
+            continue
+        named = [t for t in doc[name.left_edge.i : appos.left_edge.i - 1] if t.i in tokens]
+        if any(t.text == "," or t.dep_ == "cc" for t in named) or _in_parallel_phrases(name):
+            # "Paul Krugman, Barney Frank, a lot of experts": the description is of a list (or
+            # of the noun before it), and "X, Y is Z" is not what was said.
+            continue
         noun = render(doc, set(range(name.left_edge.i, appos.left_edge.i)) & tokens)
         description = render(doc, subtree(appos) & tokens)
         if noun is None or description is None:
@@ -179,6 +201,47 @@ def extract_appositions(doc: Doc, tokens: set[int], claims: list[AtomicClaim]) -
         )
         removed |= subtree(appos) | _setting_off(doc, appos, tokens)
     return removed
+
+
+def _in_parallel_phrases(name: Token) -> bool:
+    """ "on Medicare, on Social Security, a patient's bill of rights": the name is an item of a
+    list of like prepositional phrases, and what follows it is the next item."""
+    preposition = name.head
+    if name.dep_ != "pobj" or doc_word_before(preposition) != ",":
+        return False
+    return any(
+        t.lower_ == preposition.lower_ and t.dep_ == "prep" and t.i < preposition.i
+        for t in preposition.sent
+    )
+
+
+def doc_word_before(token: Token) -> str:
+    return token.doc[token.i - 1].text if token.i > 0 else ""
+
+
+def is_interjection(doc: Doc, noun: Token) -> bool:
+    """ "— nice name —": an apposition with no determiner, number or name of its own, set off by a
+    dash or a bracket. A description ("the former ambassador") has a determiner or more words."""
+    return (
+        noun.dep_ == "appos"
+        and noun.tag_ == "NN"
+        and doc[noun.left_edge.i - 1].text in INTERJECTING
+        and all(c.dep_ == "amod" or c.i > noun.i for c in noun.children)
+    )
+
+
+def _sentential(relcl: Token, wh: Token) -> bool:
+    """ ", which is what the law requires": the clause is about everything said before it, or
+    may be (", which is a total violation" closing the sentence)."""
+    if wh.lower_ != "which" or relcl.lemma_ not in SENTENTIAL_VERBS:
+        return False
+    following = [t for t in relcl.subtree if t.i > relcl.i and not t.is_punct]
+    if relcl.lemma_ == "mean" or (following and following[0].lower_ in FREE_RELATIVES):
+        return True
+    # ", which was another one of her disasters" closing the sentence: about the noun or about
+    # everything said before it (the parser cannot tell), so it stays with its clause.
+    rest = [t for t in relcl.doc[relcl.right_edge.i + 1 : relcl.sent.end] if not t.is_punct]
+    return not rest
 
 
 def each_claims(span: Span) -> Iterable[tuple[AtomicClaim, set[int]]]:
@@ -272,12 +335,17 @@ def _list_items(doc: Doc, region: list[int]) -> tuple[list[list[int]], str]:
     else:
         chunks.append(last)
     # ", including 1,200 social homes" (a part of the item before, which "including" needs to
-    # make sense) and ", $27 a piece" (a rate on it) belong to the item before.
+    # make sense), ", $27 a piece" (a rate on it), ", which is what ..." (a clause on it, or
+    # on the whole sentence) and ", from my list of 20 judges" (a phrase on it) belong to the
+    # item before.
     merged: list[list[int]] = []
     for chunk in (c for c in chunks if c):
         words = tuple(doc[i].lower_ for i in chunk)
         if merged and (
-            words[0] in LIST_INTRODUCERS or any(words[-len(e) :] == e for e in RATE_ENDINGS)
+            words[0] in LIST_INTRODUCERS
+            or words[0] in WH_WORDS
+            or doc[chunk[0]].dep_ == "prep"
+            or any(words[-len(e) :] == e for e in RATE_ENDINGS)
         ):
             merged[-1] = merged[-1] + chunk
         else:

@@ -22,7 +22,7 @@ from workers.extraction.vocabulary import REPORTING_VERBS
 START_CONNECTORS: tuple[tuple[str, ...], ...] = (
     ("and",), ("or",), ("but",), ("nor",), ("plus",), ("including",), ("such", "as"),
     ("as", "well", "as"), ("which",), ("whom",), ("whose",), ("than",), ("of",), ("whereas",),
-    ("especially",), ("notably",), ("namely",), ("like",),
+    ("especially",), ("notably",), ("namely",), ("like",), ("yet",),
 )  # fmt: skip
 # Words that introduce a list item rather than a fact; stripped from the front of a list item.
 LIST_INTRODUCERS = frozenset(
@@ -39,6 +39,11 @@ NOT_THIRD_SINGULAR = frozenset({"i", "you", "we", "they"})
 OBJECT_DEPS = frozenset({"pobj", "pcomp", "dobj"})
 COUNT_ENTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+# A clause that opens with one of these says when, if or although something else holds.
+SUBORDINATORS = frozenset(
+    {"when", "whenever", "if", "unless", "although", "though", "while", "whereas", "once",
+     "until", "since", "after", "before", "as"}
+)  # fmt: skip
 
 
 def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
@@ -62,6 +67,12 @@ def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
             # "Donald Trump's idea that more nations should get ...": verbs, but only in clauses
             # hanging off a noun; the sentence says nothing about the idea.
             return "no main clause"
+        if any(_broken_off_subject(t) for t in kept):
+            return "no main clause"  # "What you did -- and this is after ...": a restart
+        if _subordinate_only(kept):
+            return "no main clause"  # "When half of the delegates will be awarded"
+        if _elided_verb_phrase(kept):
+            return "verb phrase elided"  # "one of us didn't" (vote the right way)
         subjects = [t for t in kept if t.dep_ in SUBJECT_DEPS]
         first_verb = next(t for t in kept if _is_finite(t))
         # A relative clause's antecedent stands in for its "who" (not a subject in the parse).
@@ -69,8 +80,10 @@ def form_problem(kept: Sequence[Token], finite_words: bool = False) -> str:
             t.pos_ in ("NOUN", "PROPN", "PRON") for t in kept if t.i < first_verb.i
         ):
             return "no subject"  # "advocated more countries getting them": a line broken off
-        if all(t.lower_ in NOT_THIRD_SINGULAR for t in subjects) and any(
-            t.tag_ == "VBZ" and t.pos_ == "VERB" for t in kept
+        if (
+            subjects
+            and all(t.lower_ in NOT_THIRD_SINGULAR for t in subjects)
+            and any(t.tag_ == "VBZ" and t.pos_ == "VERB" for t in kept)
         ):
             return "subject and verb disagree"  # a shared subject on the wrong verb: "I puts"
         return ""
@@ -118,6 +131,53 @@ def _is_finite(token: Token) -> bool:
         return True
     # The small model tags some present-tense verbs VB after a subject ("they [VB] say").
     return token.tag_ == "VB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+
+def _tops(kept: Sequence[Token]) -> list[Token]:
+    """The claim's own heads: kept words whose head is outside the claim (or themselves)."""
+    ids = {t.i for t in kept}
+    return [t for t in kept if t.head.i == t.i or t.head.i not in ids]
+
+
+def _subordinate_only(kept: Sequence[Token]) -> bool:
+    """The claim is one subordinate clause: it opens with "when", "if" or "although", and no
+    main clause (a verb with its own subject) heads it."""
+    verbs = [t for t in _tops(kept) if t.pos_ in ("VERB", "AUX")]
+    first = kept[0]
+    if (
+        len(verbs) != 1
+        or first.lower_ not in SUBORDINATORS
+        or not (first.dep_ == "mark" or (first.dep_ == "advmod" and first.tag_ == "WRB"))
+    ):
+        return False
+    # Its own verb heads the claim, or the verb it hangs on has no subject to be a main clause.
+    ids = {t.i for t in kept}
+    return first.head.i == verbs[0].i or not any(
+        c.dep_ in SUBJECT_DEPS and c.i in ids for c in verbs[0].children
+    )
+
+
+def _elided_verb_phrase(kept: Sequence[Token]) -> bool:
+    """It ends on an auxiliary whose verb was left to another clause: "one of us didn't"."""
+    words = [t for t in kept if not t.is_punct]
+    last = words[-1]
+    if last.dep_ == "neg" and len(words) > 1:
+        last = words[-2]
+    if last.lemma_ not in ("do", "be", "have") and last.tag_ != "MD":
+        return False
+    ids = {t.i for t in kept}
+    return last in _tops(kept) and not any(
+        c.i in ids and c.dep_ not in ("nsubj", "nsubjpass", "neg", "punct", "cc", "advmod", "aux")
+        for c in last.children
+    )
+
+
+def _broken_off_subject(token: Token) -> bool:
+    """A subject clause the speaker broke off to start again, so that the verb the parser hangs
+    it on has a second subject of its own: "What you did -- and this is after ..."."""
+    return token.dep_ in ("csubj", "csubjpass") and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.i > token.i for c in token.head.children
+    )
 
 
 def is_quantity_phrase(kept: Sequence[Token]) -> bool:

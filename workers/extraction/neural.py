@@ -44,6 +44,9 @@ class NeuralScorer:
 
     ``score_spans`` makes it the pipeline's ``Scorer``: it reads only each sentence's text."""
 
+    # The pipeline may run spaCy's entity recogniser after scoring, only where claims need it.
+    reads_entities = False
+
     def __init__(
         self,
         session: ort.InferenceSession,

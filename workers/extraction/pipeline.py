@@ -29,13 +29,19 @@ from workers.extraction.attribution import Attribution, attribute_sentences
 from workers.extraction.claim_score import claim_features, claim_score
 from workers.extraction.duplicates import MAX_COMPARISONS, claim_fingerprint, find_restatements
 from workers.extraction.kinds import classify_kind
+from workers.extraction.lazy_parse import deferrable, entity_docs
 from workers.extraction.quantities import find_quantities
 from workers.extraction.referents import resolve_pronoun
-from workers.extraction.sentences import ExtractionInputError, Sentence, split_sentences
+from workers.extraction.sentences import (
+    ExtractionInputError,
+    Sentence,
+    complete_parse,
+    split_sentences,
+)
 from workers.extraction.vocabulary import KIND_NOT_CHECKABLE, KIND_QUANTITY
 
 # Stored on each article; bumped whenever the same text can give different claims.
-EXTRACTOR_VERSION = "atomic-4"
+EXTRACTOR_VERSION = "atomic-6"
 
 # Fewer word tokens than this is a heading or a fragment, not a claim.
 MIN_SENTENCE_WORDS = 4
@@ -45,6 +51,8 @@ class Scorer(Protocol):
     """Check-worthiness of parsed sentences (``checkworthiness.CheckworthinessModel``)."""
 
     threshold: float
+    # Optional: ``reads_entities = False`` (the neural scorer) lets the pipeline run the entity
+    # recogniser only where a claim or its context needs it (``lazy_parse``).
 
     def score_spans(self, spans: Sequence[Span]) -> list[float]: ...
 
@@ -81,13 +89,19 @@ def extract_claims(
     (``workers.nlp.get_scorer``), never a second one loaded here. More than ``max_claims``
     claims raises ``ExtractionInputError``; ``max_comparisons`` bounds the duplicate search
     per claim (``duplicates.find_restatements``)."""
+    # A scorer that reads only the text lets the entity recogniser wait for the score.
+    deferred = [] if getattr(scorer, "reads_entities", True) else deferrable(nlp)
     sentences = [
         s
-        for s in split_sentences(nlp, text, batch_size=batch_size)
+        for s in split_sentences(nlp, text, batch_size=batch_size, deferred=deferred)
         if sum(1 for t in s.span if t.is_alpha or t.like_num) >= MIN_SENTENCE_WORDS
     ]
     spans = [s.span for s in sentences]
     scores = scorer.score_spans(spans)
+    if deferred:
+        complete_parse(
+            nlp, entity_docs(spans, scores, scorer.threshold), deferred, batch_size=batch_size
+        )
     # Attribution reads the sentences in order: a quote's speaker may be named in the one before.
     attributions = attribute_sentences(spans)
 

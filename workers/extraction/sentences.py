@@ -4,7 +4,7 @@ A line break ends a sentence even without a full stop (headings, captions, list 
 offset is into the original text, so ``text[s.start:s.end]`` is exactly the sentence ``s``.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +42,14 @@ def iter_blocks(text: str) -> Iterator[tuple[int, str]]:
         offset += len(raw_line)
 
 
-def split_sentences(nlp: Language, text: str, *, batch_size: int = 16) -> list[Sentence]:
-    """Cut ``text`` into sentences; a line break always ends one."""
+def split_sentences(
+    nlp: Language, text: str, *, batch_size: int = 16, deferred: Sequence[str] = ()
+) -> list[Sentence]:
+    """Cut ``text`` into sentences; a line break always ends one.
+
+    The components named in ``deferred`` (e.g. "ner") do not run here; the caller runs them
+    later (``complete_parse``) on the lines that need them. A line long enough to be cut into
+    Docs of its own runs them now, since its sentences are copied out of it."""
     if not text or not text.strip():
         raise ExtractionInputError("the article has no text to split")
     blocks = list(iter_blocks(text))
@@ -54,9 +60,11 @@ def split_sentences(nlp: Language, text: str, *, batch_size: int = 16) -> list[S
             f"{nlp.max_length:,} the language pipeline accepts"
         )
     sentences: list[Sentence] = []
-    docs = nlp.pipe((block for _, block in blocks), batch_size=batch_size)
+    docs = nlp.pipe((block for _, block in blocks), batch_size=batch_size, disable=deferred)
     for (offset, _), doc in zip(blocks, docs, strict=True):
         sents = list(doc.sents)
+        if deferred and len(sents) > MAX_SENTENCES_PER_DOC:
+            complete_parse(nlp, [doc], deferred, batch_size=batch_size)
         # Later steps read entities and noun chunks through ``span.doc``, which spaCy walks
         # whole: fine for a paragraph, quadratic for a line of thousands of sentences. Sentences
         # of such a line get a Doc of their own (they lose only the paragraph's context).
@@ -70,6 +78,17 @@ def split_sentences(nlp: Language, text: str, *, batch_size: int = 16) -> list[S
                     span = _own_doc(span, head, array)
                 sentences.append(Sentence(start=start, end=end, span=span))
     return sentences
+
+
+def complete_parse(
+    nlp: Language, docs: Sequence[Doc], components: Sequence[str], *, batch_size: int = 16
+) -> None:
+    """Run the deferred ``components`` over ``docs`` in place, in pipeline order."""
+    for name in nlp.pipe_names:
+        if name in components:
+            component: Any = nlp.get_pipe(name)  # a trainable pipe: it has ``pipe``
+            for _ in component.pipe(docs, batch_size=batch_size):
+                pass
 
 
 def _own_doc(span: Span, head: list[Any], array: Any) -> Span:

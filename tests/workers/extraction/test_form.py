@@ -107,3 +107,56 @@ def test_a_sentence_whose_verbs_all_hang_off_a_noun_has_no_main_clause():
 def test_a_transcribers_bracketed_note_inside_a_sentence_is_dropped():
     claims = texts("Under that plan [crosstalk] they spent $40 billion on roads in 2019.")
     assert claims and all("crosstalk" not in c for c in claims), claims
+
+
+def claims(sentence: str) -> list[tuple[str, str]]:
+    return [(claim.text, claim.problem) for claim in split_atomic(parse_sentence(sentence))]
+
+
+def test_an_apposition_on_a_list_of_names_is_not_made_into_one_name_is_something():
+    sentence = (
+        "And my plan, Paul Krugman, Barney Frank, a lot of experts who understand what the new "
+        "challenges might be, have said I am exactly on point."
+    )
+    assert not any(" is a lot of experts" in text for text in texts(sentence))
+    assert texts("Bill Taylor, the former US ambassador, said it was wrong.")[0] == (
+        "Bill Taylor is the former US ambassador"
+    )
+
+
+def test_a_which_clause_about_the_whole_clause_stays_with_it():
+    sentence = (
+        "Look, Donald Trump has filed over 100 pages of financial disclosure, which is what the "
+        "law requires."
+    )
+    found = texts(sentence)
+    assert len(found) == 1 and found[0].endswith("disclosure, which is what the law requires")
+
+
+def test_an_aside_between_dashes_is_dropped_and_its_relative_clause_goes_to_the_name():
+    sentence = (
+        "It includes yet another scheme through the so-called Green Climate Fund — nice name — "
+        "which calls for developed countries to send $100 billion to developing countries."
+    )
+    found = texts(sentence)
+    assert not any("nice name" in text for text in found)
+    assert (
+        "The so-called Green Climate Fund calls for developed countries to send $100 billion "
+        "to developing countries" in found
+    )
+
+
+def test_a_subject_clause_broken_off_for_a_new_start_is_no_main_clause():
+    assert claims("What you did -- and this is after getting a subpoena from Congress.") == [
+        ("What you did -- and this is after getting a subpoena from Congress", "no main clause")
+    ]
+    assert claims("What we need is more jobs.") == [("What we need is more jobs", "")]
+
+
+def test_it_is_one_thing_keeps_the_clause_it_is_contrasted_with():
+    sentence = (
+        "It's one thing to have $20 trillion in debt and our roads are good and everything's in "
+        "great shape."
+    )
+    assert len(texts(sentence)) == 1
+    assert len(texts("We have debt and our roads are good.")) == 2
