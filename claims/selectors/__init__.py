@@ -71,7 +71,9 @@ from claims.selectors.dashboard import (
 from claims.selectors.matching import (
     MatchResult,
     archive_match,
+    articles_to_backfill,
     claim_matches,
+    claims_without_archive_entry,
     earlier_verdict_exists,
     match_verdict,
 )
@@ -115,6 +117,8 @@ __all__ = [
     "agreement_units",
     "api_token_list",
     "archive_match",
+    "articles_to_backfill",
+    "claims_without_archive_entry",
     "article_admin_list",
     "article_api_list",
     "article_get",

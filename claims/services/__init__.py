@@ -66,10 +66,12 @@ from claims.services.idempotency import (
 )
 from claims.services.matching import (
     MATCH_TASK_NAME,
+    BackfillSummary,
     ImportSummary,
     article_enqueue_match,
     article_match_claims,
     claim_store_matches,
+    claims_backfill_matches,
     factchecks_import,
     verdict_reuse,
 )
@@ -170,6 +172,7 @@ __all__ = [
     "FeedPollResult",
     "FetchOutcome",
     "IdempotencyKeyReused",
+    "BackfillSummary",
     "ImportSummary",
     "LineResult",
     "SplitOutcome",
@@ -193,6 +196,7 @@ __all__ = [
     "article_ingest",
     "article_mark_failed",
     "article_match_claims",
+    "claims_backfill_matches",
     "article_resplit",
     "article_update",
     "articles_fetch_resend",
