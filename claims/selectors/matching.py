@@ -137,12 +137,12 @@ WITH terms AS (
 ), best AS (
     SELECT e.id, e.claim_id, ts_rank(e.search, any_term.q) AS score
     FROM hits JOIN claims_archiveentry e USING (id), any_term
-    ORDER BY 2 DESC
+    ORDER BY score DESC, e.id
     LIMIT %(limit)s
 )
 SELECT best.id, best.claim_id, best.score, v.embedding
 FROM best JOIN claims_archivevector v ON v.entry_id = best.id
-ORDER BY best.score DESC
+ORDER BY best.score DESC, best.id
 """
 
 
