@@ -70,6 +70,7 @@ from claims.selectors.dashboard import (
 )
 from claims.selectors.matching import (
     MatchResult,
+    archive_entries_stale,
     archive_match,
     articles_to_backfill,
     claim_matches,
@@ -116,6 +117,7 @@ __all__ = [
     "agreement_report",
     "agreement_units",
     "api_token_list",
+    "archive_entries_stale",
     "archive_match",
     "articles_to_backfill",
     "claims_without_archive_entry",

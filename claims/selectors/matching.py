@@ -271,3 +271,13 @@ def articles_to_backfill(*, after: int, limit: int) -> list[int]:
         .values_list("article_id", flat=True)
         .distinct()[:limit]
     )
+
+
+def archive_entries_stale(*, version: str, after: int, limit: int) -> list[int]:
+    """Ids of the next ``limit`` archive entries after ``after`` embedded by another encoder."""
+    return list(
+        ArchiveEntry.objects.filter(pk__gt=after)
+        .exclude(encoder_version=version)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -40,23 +40,32 @@ class ImportSummary:
     skipped: int
 
 
+def _embed(
+    entries: Sequence[ArchiveEntry], encoder: Encoder, texts: np.ndarray | None = None
+) -> tuple[np.ndarray, list[bytes]]:
+    """The entries' text embeddings (``texts`` when the caller has them) and their stored form
+    with the titles' (batched: one call for the texts, one for the titles)."""
+    if texts is None:
+        texts = encoder.encode([e.text for e in entries])
+    titled = [i for i, e in enumerate(entries) if e.title]
+    titles = encoder.encode([entries[i].title for i in titled]) if titled else None
+    title_of = {i: titles[k] for k, i in enumerate(titled)} if titles is not None else {}
+    return texts, [pack_vectors(texts[i], title_of.get(i)) for i in range(len(entries))]
+
+
 def _entries_create(
     entries: list[ArchiveEntry], encoder: Encoder, texts: np.ndarray | None = None
 ) -> np.ndarray:
     """Embed (batched) and store entries, then add them to the lexical index; returns the text
     embeddings (so that the caller need not compute them again to match the same texts).
     ``texts``: the text embeddings, when the caller has them already."""
-    if texts is None:
-        texts = encoder.encode([e.text for e in entries])
-    titled = [i for i, e in enumerate(entries) if e.title]
-    titles = encoder.encode([entries[i].title for i in titled]) if titled else None
-    title_of = {i: titles[k] for k, i in enumerate(titled)} if titles is not None else {}
+    texts, blobs = _embed(entries, encoder, texts)
     for entry in entries:
         entry.encoder_version = encoder.version
     created = ArchiveEntry.objects.bulk_create(entries)
     ArchiveVector.objects.bulk_create(
-        ArchiveVector(entry=entry, embedding=pack_vectors(texts[i], title_of.get(i)))
-        for i, entry in enumerate(created)
+        ArchiveVector(entry=entry, embedding=blob)
+        for entry, blob in zip(created, blobs, strict=True)
     )
     ids = [e.pk for e in created]
     if connection.vendor == "postgresql":
@@ -212,6 +221,33 @@ def claims_backfill_matches(
                 claims[i], vectors[i], ranker, exclude_claim_ids=siblings
             )
     return BackfillSummary(articles=len(by_article), claims=len(claims), matched=matched)
+
+
+@transaction.atomic
+def archive_reembed(*, entry_ids: Sequence[int], encoder: Encoder) -> int:
+    """Embed these archive entries again with ``encoder`` (after the encoder changed: vectors of two
+    encoders cannot be compared). Idempotent: entries already embedded by it are left alone."""
+    entries = list(
+        ArchiveEntry.objects.select_for_update()
+        .filter(pk__in=entry_ids)
+        .exclude(encoder_version=encoder.version)
+        .order_by("pk")
+    )
+    if not entries:
+        return 0
+    _, blobs = _embed(entries, encoder)
+    vectors = {}
+    for entry, blob in zip(entries, blobs, strict=True):
+        entry.encoder_version = encoder.version
+        vectors[entry.pk] = ArchiveVector(entry=entry, embedding=blob)
+    ArchiveEntry.objects.bulk_update(entries, ["encoder_version"])
+    ArchiveVector.objects.bulk_create(
+        vectors.values(),
+        update_conflicts=True,
+        unique_fields=["entry"],
+        update_fields=["embedding"],
+    )
+    return len(entries)
 
 
 @transaction.atomic

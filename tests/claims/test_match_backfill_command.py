@@ -38,3 +38,22 @@ def test_limit_stops_after_that_many_batches_and_says_what_is_left(capsys):
 def test_a_batch_size_or_limit_below_one_is_refused(flag):
     with pytest.raises(CommandError, match=f"{flag} must be at least 1"):
         call_command("match_backfill", flag, "0", "--no-progress")
+
+
+def test_entries_of_an_earlier_encoder_are_embedded_again_once(capsys):
+    from claims.matching.encoder import sentence_encoder
+    from claims.models import ArchiveVector
+
+    claim = ClaimFactory(article=ArticleFactory(), text=LONG)
+    call_command("match_backfill", "--no-progress")
+    entry = ArchiveEntry.objects.get(claim=claim)
+    stored = bytes(ArchiveVector.objects.get(entry=entry).embedding)
+    ArchiveEntry.objects.filter(pk=entry.pk).update(encoder_version="an-older-encoder")
+    ArchiveVector.objects.filter(entry=entry).update(embedding=b"\0" * len(stored))
+    call_command("match_backfill", "--no-progress")
+    assert "embedded 1 entries again" in capsys.readouterr().out
+    entry.refresh_from_db()
+    assert entry.encoder_version == sentence_encoder().version
+    assert bytes(ArchiveVector.objects.get(entry=entry).embedding) == stored
+    call_command("match_backfill", "--no-progress")
+    assert "again" not in capsys.readouterr().out

@@ -1,4 +1,5 @@
-"""``manage.py match_backfill``: embed and match the claims stored before matching existed."""
+"""``manage.py match_backfill``: embed and match the claims stored before matching existed, and
+embed again the archive entries of an earlier encoder."""
 
 from typing import Any
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
         "Add the claims that have no archive entry yet (stored before matching existed) to the "
         "matching archive, oldest article first, and store what each one matches. Each batch of "
         "articles commits whole: an interrupted run is resumed by running it again, and a run "
-        "with nothing left to do changes nothing."
+        "with nothing left to do changes nothing. Then the entries embedded by another encoder "
+        "(before the committed one was changed) are embedded again, also in batches."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -31,11 +33,16 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1")
         if limit is not None and limit < 1:
             raise CommandError("--limit must be at least 1")
+        encoder, weights = sentence_encoder(), ranker()
+        # First the vectors of an earlier encoder: the claims matched below are compared with them.
+        stale = self._reembed(encoder, size * 20, limit)
         waiting = selectors.claims_without_archive_entry().count()
         if not waiting:
-            self.stdout.write("nothing to backfill: every claim is in the matching archive")
+            self.stdout.write(
+                "nothing to backfill: every claim is in the matching archive"
+                + (f" (embedded {stale} entries again)" if stale else "")
+            )
             return
-        encoder, weights = sentence_encoder(), ranker()
         progress = tqdm(
             total=waiting, unit="claim", disable=options["no_progress"], file=self.stderr._out
         )
@@ -58,5 +65,18 @@ class Command(BaseCommand):
         left = selectors.claims_without_archive_entry().count()
         self.stdout.write(
             f"embedded {claims} claims of {articles} articles, stored {matched} matches; "
-            f"{left} claims left" + (" (run again to go on)" if left else "")
+            f"{left} claims left"
+            + (" (run again to go on)" if left else "")
+            + (f"; embedded {stale} entries again" if stale else "")
         )
+
+    def _reembed(self, encoder: Any, size: int, limit: int | None) -> int:
+        """Embed again, in batches of ``size``, the entries another encoder embedded."""
+        done = batches = after = 0
+        while limit is None or batches < limit:
+            ids = selectors.archive_entries_stale(version=encoder.version, after=after, limit=size)
+            if not ids:
+                break
+            done += services.archive_reembed(entry_ids=ids, encoder=encoder)
+            after, batches = ids[-1], batches + 1
+        return done
