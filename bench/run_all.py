@@ -5,8 +5,9 @@
 Each benchmark prints its own figures as it runs; at the end this prints the reviewer-pages table
 (from ``bench/results/reviewer_pages[-quick].json``) and how each benchmark ended, and writes
 ``bench/results/run_all[-quick].json``. PostgreSQL and Redis on loopback are all it needs: the
-benchmarks create and fill their own databases (``factcheck_bench``, ``factcheck_load``;
-``factcheck_bench_quick`` with ``--quick``) and never touch the one DATABASE_URL names.
+benchmarks create and fill their own databases (``factcheck_bench``, ``factcheck_load``,
+``factcheck_match_bench``, ``factcheck_match_overhead``; ``factcheck_bench_quick`` and
+``factcheck_match_bench_quick`` with ``--quick``) and never touch the one DATABASE_URL names.
 
 ``--quick`` is the smoke size CI runs after the tests (a few minutes): 20,000 claims, a few
 repeats, no load test and no extraction evaluation (those need the spaCy model and the shared
@@ -28,6 +29,7 @@ RESULTS = REPO / "bench" / "results"
 SHARED = Path(os.environ.get("FACTCHECK_SHARED_DATA", REPO.parent / "shared" / "data"))
 PYTHON = sys.executable
 QUICK_BENCH_URL = "postgres://postgres@127.0.0.1:5432/factcheck_bench_quick"
+QUICK_MATCH_URL = "postgres://postgres@127.0.0.1:5432/factcheck_match_bench_quick"
 
 
 def extraction() -> list[str]:
@@ -62,6 +64,14 @@ def benches(quick: bool) -> list[tuple[str, list[str], dict[str, str]]]:
                     {},
                 )
             )
+        # Both say they skipped (and exit 0) without the shared data sets.
+        found += [
+            ("claim matching latency (20,000 archive entries)",
+             [PYTHON, "bench/matching_latency.py", "--quick"],
+             {"BENCH_DATABASE_URL": QUICK_MATCH_URL}),
+            ("CPU that matching adds to a split (500 archive entries, 3 articles)",
+             [PYTHON, "bench/matching_overhead.py", "--quick"], {}),
+        ]  # fmt: skip
         return found
     return [
         ("extraction quality and speed", extraction(), {}),
@@ -80,6 +90,16 @@ def benches(quick: bool) -> list[tuple[str, list[str], dict[str, str]]]:
         (
             "one sentence repeated to 198,000 characters",
             [PYTHON, "bench/repetitive_article.py"],
+            {},
+        ),
+        (
+            "claim matching latency at 1,000,000 archive entries (PostgreSQL)",
+            [PYTHON, "bench/matching_latency.py"],
+            {},
+        ),
+        (
+            "CPU that matching adds to a split (10,389 archive entries, 20 articles)",
+            [PYTHON, "bench/matching_overhead.py"],
             {},
         ),
         (

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import onnxruntime as ort
@@ -17,6 +18,14 @@ from tokenizers import Tokenizer
 ARTIFACT_FORMAT = "factcheck-sentence-encoder/1"
 DEFAULT_ARTIFACT_PATH = Path(__file__).resolve().parent / "artifact"
 DIMENSIONS = 384
+
+
+class Encoder(Protocol):
+    """What matching needs of an encoder (the ONNX one, or a torch model while training)."""
+
+    version: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 class SentenceEncoder:

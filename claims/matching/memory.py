@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from claims.matching.encoder import SentenceEncoder
+from claims.matching.encoder import Encoder
 from claims.matching.lexical import (
     fts5_candidates,
     fts5_query,
@@ -34,7 +34,7 @@ class MemoryArchive:
         ids: Sequence[str],
         texts: Sequence[str],
         titles: Sequence[str],
-        encoder: SentenceEncoder,
+        encoder: Encoder,
     ) -> None:
         self.ids = list(ids)
         self._counts: dict[str, int] = {}
@@ -46,12 +46,16 @@ class MemoryArchive:
             "INSERT INTO f(rowid, text, title) VALUES (?, ?, ?)",
             [(i, text, title) for i, (text, title) in enumerate(zip(texts, titles, strict=True))],
         )
+        self.embed(encoder, texts, titles)
+
+    def embed(self, encoder: Encoder, texts: Sequence[str], titles: Sequence[str]) -> None:
+        """(Re-)embed the entries: another encoder is tried on the same lexical index."""
         self.texts = encoder.encode(texts)
         self.titles = encoder.encode(titles)
         self.titles[[not t for t in titles]] = 0.0
 
     @classmethod
-    def from_jsonl(cls, path: Path, encoder: SentenceEncoder) -> "MemoryArchive":
+    def from_jsonl(cls, path: Path, encoder: Encoder) -> "MemoryArchive":
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
         return cls(
             [str(r["id"]) for r in rows],
@@ -62,17 +66,25 @@ class MemoryArchive:
 
     def candidates(self, text: str, vector: np.ndarray, *, limit: int = CANDIDATES) -> Candidates:
         """The lexical top ``limit`` for ``text`` with their re-ranking features."""
-        terms = rarest_terms(search_terms(text), self._count, total=len(self.ids))
-        if not terms:
-            return Candidates([], np.zeros((0, 4), np.float32))
-        found = fts5_candidates(
-            lambda sql, params: self.db.execute(sql, params).fetchall(),
-            terms, table="f", limit=limit,
-        )  # fmt: skip
-        index = np.array([r[0] for r in found], dtype=np.int64)
-        lexical = np.array([r[1] for r in found], dtype=np.float32)
+        index, lexical = self.lexical(text, limit=limit)
         rows = features(vector, self.texts[index], self.titles[index], lexical)
         return Candidates([self.ids[i] for i in index], rows)
+
+    def lexical(self, text: str, *, limit: int = CANDIDATES) -> tuple[np.ndarray, np.ndarray]:
+        """(row indexes, lexical scores) of the lexical top ``limit``: no embedding involved."""
+        terms = rarest_terms(search_terms(text), self._count, total=len(self.ids))
+        found = (
+            fts5_candidates(
+                lambda sql, params: self.db.execute(sql, params).fetchall(),
+                terms,
+                table="f",
+                limit=limit,
+            )  # fmt: skip
+            if terms
+            else []
+        )
+        index = np.array([r[0] for r in found], dtype=np.int64)
+        return index, np.array([r[1] for r in found], dtype=np.float32)
 
     def _count(self, term: str) -> int:
         """How many of the archive's entries contain ``term`` (stemmed as FTS5 stems it)."""

@@ -70,8 +70,11 @@ from claims.selectors.dashboard import (
 )
 from claims.selectors.matching import (
     MatchResult,
+    archive_entries_stale,
     archive_match,
+    articles_to_backfill,
     claim_matches,
+    claims_without_archive_entry,
     earlier_verdict_exists,
     match_verdict,
 )
@@ -114,7 +117,10 @@ __all__ = [
     "agreement_report",
     "agreement_units",
     "api_token_list",
+    "archive_entries_stale",
     "archive_match",
+    "articles_to_backfill",
+    "claims_without_archive_entry",
     "article_admin_list",
     "article_api_list",
     "article_get",

@@ -1,5 +1,6 @@
 """Reads for matching: the archive's lexical candidates, re-ranked by the sentence embeddings."""
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,9 +9,6 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from claims.matching.lexical import (
-    COMMON_FLOOR,
-    KEEP_TERMS,
-    MAX_TERM_FREQUENCY,
     PER_TERM,
     fts5_candidates,
     fts5_query,
@@ -44,25 +42,28 @@ class MatchResult:
     factcheck: ExternalFactCheck | None
 
 
-def archive_lexical_candidates(*, text: str, limit: int = CANDIDATES) -> list[tuple[int, float]]:
-    """(entry id, lexical score) for the best ``limit`` entries sharing words with ``text``."""
+def archive_lexical_candidates(
+    *, text: str, limit: int = CANDIDATES
+) -> list[tuple[int, int | None, float, bytes]]:
+    """(entry id, its claim's id, lexical score, stored embeddings) of the best ``limit`` entries
+    sharing words with ``text``: one query on PostgreSQL (the embeddings joined in), two reads on
+    SQLite."""
     terms = search_terms(text)
     if not terms:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                _PG_CANDIDATES,
-                {
-                    "text": " ".join(terms),
-                    "keep": KEEP_TERMS,
-                    "max_frequency": MAX_TERM_FREQUENCY,
-                    "floor": COMMON_FLOOR,
-                    "per_term": PER_TERM,
-                    "limit": limit,
-                },
+            cursor.execute(_PG_LEXEMES, [" ".join(terms)])
+            shares, total = _pg_term_shares()
+            kept = rarest_terms(
+                [row[0] for row in cursor.fetchall()],
+                lambda lexeme: round(shares.get(lexeme, 0.0) * total),
+                total=total,
             )
-            return [(int(i), float(s)) for i, s in cursor.fetchall()]
+            if not kept:
+                return []
+            cursor.execute(_PG_CANDIDATES, {"lexemes": kept, "per_term": PER_TERM, "limit": limit})
+            return [(int(i), c, float(s), bytes(v)) for i, c, s, v in cursor.fetchall()]
 
         def count(term: str) -> int:
             cursor.execute(
@@ -80,27 +81,51 @@ def archive_lexical_candidates(*, text: str, limit: int = CANDIDATES) -> list[tu
             cursor.execute(sql.replace("?", "%s"), params)
             return list(cursor.fetchall())
 
-        return fts5_candidates(execute, kept, table="claims_archiveentry_fts", limit=limit)
+        found = fts5_candidates(execute, kept, table="claims_archiveentry_fts", limit=limit)
+    vectors = {
+        entry_id: (claim_id, embedding)
+        for entry_id, claim_id, embedding in ArchiveVector.objects.filter(
+            entry_id__in=[i for i, _ in found]
+        ).values_list("entry_id", "entry__claim_id", "embedding")
+    }
+    return [(i, vectors[i][0], s, bytes(vectors[i][1])) for i, s in found if i in vectors]
 
 
-# ``rarest_terms`` and ``fts5_candidates`` in SQL: the text's lexemes, rated by the share of
-# entries holding each (the planner's statistics, kept by ANALYZE; lexemes too rare to be listed
-# count as 0); up to PER_TERM entries for each of the rarest few (GIN lookups), ranked by all of
-# them. One round trip.
+# How often a process re-reads the planner's statistics of the archive's lexemes: they move only
+# when ANALYZE (or autovacuum) runs, and reading them cost about a millisecond per query.
+TERM_SHARES_SECONDS = 300.0
+_term_shares: dict[str, Any] = {}
+
+
+def _pg_term_shares() -> tuple[dict[str, float], int]:
+    """({lexeme: share of the entries holding it}, entries), from ``pg_stats`` and ``pg_class``,
+    cached per process and database. Lexemes too rare to be listed count as 0."""
+    key = connection.settings_dict["NAME"]
+    cached = _term_shares.get(key)
+    if cached is not None and time.monotonic() - cached[0] < TERM_SHARES_SECONDS:
+        return cached[1], cached[2]
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_STATS)
+        shares = {str(lexeme): float(share) for lexeme, share in cursor.fetchall()}
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'claims_archiveentry'::regclass")
+        row = cursor.fetchone()
+    total = max(1, int(row[0])) if row else 1
+    _term_shares[key] = (time.monotonic(), shares, total)
+    return shares, total
+
+
+_PG_STATS = """
+SELECT unnest(most_common_elems::text::text[]), unnest(most_common_elem_freqs)
+FROM pg_stats
+WHERE schemaname = current_schema() AND tablename = 'claims_archiveentry' AND attname = 'search'
+"""
+_PG_LEXEMES = "SELECT unnest(tsvector_to_array(to_tsvector('english', %s)))"
+
+# ``fts5_candidates`` in SQL, for the rarest lexemes (chosen by ``rarest_terms``): up to PER_TERM
+# entries for each (GIN lookups), ranked by all of them, with their embeddings. One round trip.
 _PG_CANDIDATES = """
-WITH stats AS (
-    SELECT unnest(most_common_elems::text::text[]) AS lexeme,
-           unnest(most_common_elem_freqs) AS share
-    FROM pg_stats
-    WHERE schemaname = current_schema() AND tablename = 'claims_archiveentry'
-      AND attname = 'search'
-), terms AS (
-    SELECT t.lexeme FROM unnest(to_tsvector('english', %(text)s)) AS t
-    LEFT JOIN stats USING (lexeme)
-    WHERE coalesce(stats.share, 0) <= greatest(%(max_frequency)s, %(floor)s / greatest(1.0, (
-        SELECT reltuples FROM pg_class WHERE oid = 'claims_archiveentry'::regclass)))
-    ORDER BY coalesce(stats.share, 0), t.lexeme
-    LIMIT %(keep)s
+WITH terms AS (
+    SELECT unnest(%(lexemes)s::text[]) AS lexeme
 ), any_term AS (
     SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS q FROM terms
 ), hits AS (
@@ -109,11 +134,15 @@ WITH stats AS (
         WHERE search @@ quote_literal(terms.lexeme)::tsquery
         LIMIT %(per_term)s
     ) AS hit
+), best AS (
+    SELECT e.id, e.claim_id, ts_rank(e.search, any_term.q) AS score
+    FROM hits JOIN claims_archiveentry e USING (id), any_term
+    ORDER BY score DESC, e.id
+    LIMIT %(limit)s
 )
-SELECT e.id, ts_rank(e.search, any_term.q)
-FROM hits JOIN claims_archiveentry e USING (id), any_term
-ORDER BY 2 DESC
-LIMIT %(limit)s
+SELECT best.id, best.claim_id, best.score, v.embedding
+FROM best JOIN claims_archivevector v ON v.entry_id = best.id
+ORDER BY best.score DESC, best.id
 """
 
 
@@ -125,16 +154,62 @@ def archive_match(
     limit: int = 5,
     exclude_claim_ids: frozenset[int] = frozenset(),
     published_only: bool = False,
+    min_similarity: float | None = None,
 ) -> list[MatchResult]:
     """The ``limit`` archive entries most likely to be ``text`` restated, best first.
 
-    ``published_only`` (partners): our claims appear only with a published verdict."""
+    The candidates are ranked from their ids and vectors alone; only the best few are loaded as
+    rows (with their claim, fact-check and verdict), a page at a time until ``limit`` pass the
+    filters. ``published_only`` (partners): our claims appear only with a published verdict.
+    ``min_similarity``: only entries at least this similar (cosine) are considered."""
     found = archive_lexical_candidates(text=text)
     if not found:
         return []
+    texts, titles = unpack_vectors([blob for *_, blob in found])
+    rows = features(vector, texts, titles, np.array([f[2] for f in found], np.float32))
+    scores = ranker.score(rows)
+    order = [
+        int(i)
+        for i in np.argsort(-scores, kind="stable")
+        if found[i][1] not in exclude_claim_ids
+        # Most new claims restate nothing: their candidates are never loaded as rows.
+        and (min_similarity is None or rows[i, 2] >= min_similarity)
+    ]
+    page = 2 * limit
+    results: list[MatchResult] = []
+    for start in range(0, len(order), page):
+        chunk = order[start : start + page]
+        by_id = _entries_shown(
+            [found[i][0] for i in chunk],
+            exclude_claim_ids=exclude_claim_ids,
+            published_only=published_only,
+        )
+        for index in chunk:
+            entry = by_id.get(found[index][0])
+            if entry is None:
+                continue
+            shown: list[Verdict] = getattr(entry.claim, "shown", []) if entry.claim else []
+            results.append(
+                MatchResult(
+                    entry=entry,
+                    similarity=float(rows[index, 2]),
+                    score=float(scores[index]),
+                    verdict=shown[0] if shown else None,
+                    factcheck=entry.factcheck,
+                )
+            )
+            if len(results) == limit:
+                return results
+    return results
+
+
+def _entries_shown(
+    ids: list[int], *, exclude_claim_ids: frozenset[int], published_only: bool
+) -> dict[int, ArchiveEntry]:
+    """The entries among ``ids`` that may be shown, by id, with their claim's verdict at hand."""
     verdicts = Verdict.objects.filter(verdict_published_q() if published_only else Q_CURRENT)
     entries = (
-        ArchiveEntry.objects.filter(pk__in=[i for i, _ in found])
+        ArchiveEntry.objects.filter(pk__in=ids)
         .exclude(claim_id__in=exclude_claim_ids)
         .select_related("claim", "factcheck")
         .prefetch_related(
@@ -145,33 +220,7 @@ def archive_match(
         entries = entries.filter(
             Exists(Verdict.objects.filter(verdict_published_q(), claim=OuterRef("claim_id")))
         ) | entries.filter(factcheck__isnull=False)
-    by_id = {e.pk: e for e in entries}
-    kept = [(by_id[i], s) for i, s in found if i in by_id]
-    if not kept:
-        return []
-    vectors = dict(
-        ArchiveVector.objects.filter(entry_id__in=[e.pk for e, _ in kept]).values_list(
-            "entry_id", "embedding"
-        )
-    )
-    kept = [(e, s) for e, s in kept if e.pk in vectors]
-    texts, titles = unpack_vectors([bytes(vectors[e.pk]) for e, _ in kept])
-    rows = features(vector, texts, titles, np.array([s for _, s in kept], np.float32))
-    scores = ranker.score(rows)
-    results = []
-    for index in np.argsort(-scores, kind="stable")[:limit]:
-        entry = kept[index][0]
-        shown: list[Verdict] = getattr(entry.claim, "shown", []) if entry.claim else []
-        results.append(
-            MatchResult(
-                entry=entry,
-                similarity=float(rows[index, 2]),
-                score=float(scores[index]),
-                verdict=shown[0] if shown else None,
-                factcheck=entry.factcheck,
-            )
-        )
-    return results
+    return {e.pk: e for e in entries}
 
 
 def claim_matches(*, claim: Claim, published_only: bool = False) -> QuerySet[ClaimMatch]:
@@ -206,3 +255,29 @@ def earlier_verdict_exists() -> Exists:
         Q(entry__factcheck__isnull=False) | Exists(judged)
     )
     return Exists(matches)
+
+
+def claims_without_archive_entry() -> QuerySet[Claim]:
+    """Claims not in the matching archive yet (stored before matching existed)."""
+    return Claim.objects.filter(archive_entry__isnull=True)
+
+
+def articles_to_backfill(*, after: int, limit: int) -> list[int]:
+    """Ids of the next ``limit`` articles after ``after``, oldest first, with a claim to embed."""
+    return list(
+        claims_without_archive_entry()
+        .filter(article_id__gt=after)
+        .order_by("article_id")
+        .values_list("article_id", flat=True)
+        .distinct()[:limit]
+    )
+
+
+def archive_entries_stale(*, version: str, after: int, limit: int) -> list[int]:
+    """Ids of the next ``limit`` archive entries after ``after`` embedded by another encoder."""
+    return list(
+        ArchiveEntry.objects.filter(pk__gt=after)
+        .exclude(encoder_version=version)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

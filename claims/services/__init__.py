@@ -71,10 +71,13 @@ from claims.services.idempotency import (
 )
 from claims.services.matching import (
     MATCH_TASK_NAME,
+    BackfillSummary,
     ImportSummary,
+    archive_reembed,
     article_enqueue_match,
     article_match_claims,
     claim_store_matches,
+    claims_backfill_matches,
     factchecks_import,
     verdict_reuse,
 )
@@ -176,6 +179,7 @@ __all__ = [
     "FeedPollResult",
     "FetchOutcome",
     "IdempotencyKeyReused",
+    "BackfillSummary",
     "ImportSummary",
     "LineResult",
     "PruneResult",
@@ -199,7 +203,9 @@ __all__ = [
     "article_fetch",
     "article_ingest",
     "article_mark_failed",
+    "archive_reembed",
     "article_match_claims",
+    "claims_backfill_matches",
     "article_resplit",
     "article_update",
     "articles_fetch_resend",

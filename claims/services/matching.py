@@ -4,7 +4,7 @@ fact-checks, the matches found for new claims (suggested or linked), and reusing
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from celery import current_app
@@ -12,8 +12,9 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 
+from claims.matching.encoder import DIMENSIONS, Encoder
 from claims.matching.formats import FactCheckRecord
-from claims.matching.ranking import Ranker, pack_vectors
+from claims.matching.ranking import Ranker, pack_vectors, unpack_vectors
 from claims.models import (
     ArchiveEntry,
     ArchiveVector,
@@ -33,30 +34,38 @@ MATCH_TASK_NAME = "workers.match_claims"
 logger = logging.getLogger(__name__)
 
 
-class Encoder(Protocol):
-    version: str
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
 @dataclass(frozen=True)
 class ImportSummary:
     created: int
     skipped: int
 
 
-def _entries_create(entries: list[ArchiveEntry], encoder: Encoder) -> None:
-    """Embed (batched) and store entries, then add them to the lexical index."""
-    texts = encoder.encode([e.text for e in entries])
+def _embed(
+    entries: Sequence[ArchiveEntry], encoder: Encoder, texts: np.ndarray | None = None
+) -> tuple[np.ndarray, list[bytes]]:
+    """The entries' text embeddings (``texts`` when the caller has them) and their stored form
+    with the titles' (batched: one call for the texts, one for the titles)."""
+    if texts is None:
+        texts = encoder.encode([e.text for e in entries])
     titled = [i for i, e in enumerate(entries) if e.title]
     titles = encoder.encode([entries[i].title for i in titled]) if titled else None
     title_of = {i: titles[k] for k, i in enumerate(titled)} if titles is not None else {}
+    return texts, [pack_vectors(texts[i], title_of.get(i)) for i in range(len(entries))]
+
+
+def _entries_create(
+    entries: list[ArchiveEntry], encoder: Encoder, texts: np.ndarray | None = None
+) -> np.ndarray:
+    """Embed (batched) and store entries, then add them to the lexical index; returns the text
+    embeddings (so that the caller need not compute them again to match the same texts).
+    ``texts``: the text embeddings, when the caller has them already."""
+    texts, blobs = _embed(entries, encoder, texts)
     for entry in entries:
         entry.encoder_version = encoder.version
     created = ArchiveEntry.objects.bulk_create(entries)
     ArchiveVector.objects.bulk_create(
-        ArchiveVector(entry=entry, embedding=pack_vectors(texts[i], title_of.get(i)))
-        for i, entry in enumerate(created)
+        ArchiveVector(entry=entry, embedding=blob)
+        for entry, blob in zip(created, blobs, strict=True)
     )
     ids = [e.pk for e in created]
     if connection.vendor == "postgresql":
@@ -70,6 +79,7 @@ def _entries_create(entries: list[ArchiveEntry], encoder: Encoder) -> None:
                 "INSERT INTO claims_archiveentry_fts(rowid, text, title) VALUES (%s, %s, %s)",
                 [(e.pk, e.text, e.title) for e in created],
             )
+    return texts
 
 
 @transaction.atomic
@@ -128,22 +138,116 @@ def article_enqueue_match(*, article_id: int) -> bool:
 
 def article_match_claims(*, article_id: int, encoder: Encoder, ranker: Ranker) -> int:
     """Embed an article's claims into the archive and store what each one matches. Idempotent:
-    claims already embedded are not embedded again, and their matches are replaced."""
-    claims = list(Claim.objects.filter(article_id=article_id).order_by("position"))
+    claims already embedded are not embedded again, and their matches are replaced.
+
+    One transaction for the article (its claims locked together, no savepoint per claim): the
+    round trips per claim are what matching adds to a split, more than the embedding."""
     with transaction.atomic():
-        missing = [c for c in claims if not ArchiveEntry.objects.filter(claim=c).exists()]
-        if missing:
-            _entries_create([ArchiveEntry(claim=c, text=c.text) for c in missing], encoder)
-    if not claims:
-        return 0
-    vectors = encoder.encode([c.text for c in claims])
-    same_article = frozenset(c.pk for c in claims)
-    matched = 0
-    for claim, vector in zip(claims, vectors, strict=True):
-        matched += claim_store_matches(
-            claim_id=claim.pk, vector=vector, ranker=ranker, exclude_claim_ids=same_article
+        claims = list(
+            Claim.objects.select_for_update().filter(article_id=article_id).order_by("position")
         )
-    return matched
+        if not claims:
+            return 0
+        vectors = _claims_vectors(claims, encoder)
+        ClaimMatch.objects.filter(claim__in=claims).delete()
+        same_article = frozenset(c.pk for c in claims)
+        return sum(
+            _claim_store_matches(claim, vector, ranker, exclude_claim_ids=same_article)
+            for claim, vector in zip(claims, vectors, strict=True)
+        )
+
+
+def _claims_vectors(claims: Sequence[Claim], encoder: Encoder) -> np.ndarray:
+    """The claims' text embeddings: the claims without an archive entry are embedded (one batch)
+    and stored; the others' stored vectors are read back, not computed again."""
+    stored = dict(
+        ArchiveVector.objects.filter(entry__claim__in=claims).values_list(
+            "entry__claim_id", "embedding"
+        )
+    )
+    missing = [c for c in claims if c.pk not in stored]
+    fresh = (
+        _entries_create([ArchiveEntry(claim=c, text=c.text) for c in missing], encoder)
+        if missing
+        else np.zeros((0, DIMENSIONS), np.float32)
+    )
+    kept_texts, _ = unpack_vectors([bytes(stored[c.pk]) for c in claims if c.pk in stored])
+    by_claim = {c.pk: v for c, v in zip(missing, fresh, strict=True)}
+    by_claim.update(zip([c.pk for c in claims if c.pk in stored], kept_texts, strict=True))
+    return np.stack([by_claim[c.pk] for c in claims])
+
+
+@dataclass(frozen=True)
+class BackfillSummary:
+    articles: int
+    claims: int
+    matched: int
+
+
+@transaction.atomic
+def claims_backfill_matches(
+    *, article_ids: Sequence[int], encoder: Encoder, ranker: Ranker
+) -> BackfillSummary:
+    """Embed the claims of these articles that have no archive entry yet (stored before matching
+    existed), in one batch, and store what each matches. Idempotent: claims already in the archive
+    are left as they are, and the batch commits whole, so an interrupted run is simply run again.
+
+    Articles go in id order, each added to the archive just before it is matched: a claim is
+    compared with the claims before it, as if it had been matched when it was split (a later
+    restatement never becomes the original of an earlier claim)."""
+    claims = list(
+        Claim.objects.select_for_update(of=("self",))
+        .filter(article_id__in=article_ids, archive_entry__isnull=True)
+        .order_by("article_id", "position")
+    )
+    vectors = encoder.encode([c.text for c in claims]) if claims else None
+    by_article: dict[int, list[int]] = {}
+    for index, claim in enumerate(claims):
+        by_article.setdefault(claim.article_id, []).append(index)
+    ClaimMatch.objects.filter(claim__in=claims).delete()
+    matched = 0
+    for article_id, indexes in by_article.items():
+        assert vectors is not None
+        _entries_create(
+            [ArchiveEntry(claim=claims[i], text=claims[i].text) for i in indexes],
+            encoder,
+            vectors[indexes],
+        )
+        siblings = frozenset(
+            Claim.objects.filter(article_id=article_id).values_list("id", flat=True)
+        )
+        for i in indexes:
+            matched += _claim_store_matches(
+                claims[i], vectors[i], ranker, exclude_claim_ids=siblings
+            )
+    return BackfillSummary(articles=len(by_article), claims=len(claims), matched=matched)
+
+
+@transaction.atomic
+def archive_reembed(*, entry_ids: Sequence[int], encoder: Encoder) -> int:
+    """Embed these archive entries again with ``encoder`` (after the encoder changed: vectors of two
+    encoders cannot be compared). Idempotent: entries already embedded by it are left alone."""
+    entries = list(
+        ArchiveEntry.objects.select_for_update()
+        .filter(pk__in=entry_ids)
+        .exclude(encoder_version=encoder.version)
+        .order_by("pk")
+    )
+    if not entries:
+        return 0
+    _, blobs = _embed(entries, encoder)
+    vectors = {}
+    for entry, blob in zip(entries, blobs, strict=True):
+        entry.encoder_version = encoder.version
+        vectors[entry.pk] = ArchiveVector(entry=entry, embedding=blob)
+    ArchiveEntry.objects.bulk_update(entries, ["encoder_version"])
+    ArchiveVector.objects.bulk_create(
+        vectors.values(),
+        update_conflicts=True,
+        unique_fields=["entry"],
+        update_fields=["embedding"],
+    )
+    return len(entries)
 
 
 @transaction.atomic
@@ -160,15 +264,22 @@ def claim_store_matches(
     claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
     if claim is None:
         return 0
-    results = archive_match(
+    ClaimMatch.objects.filter(claim=claim).delete()
+    return _claim_store_matches(claim, vector, ranker, exclude_claim_ids=exclude_claim_ids)
+
+
+def _claim_store_matches(
+    claim: Claim, vector: np.ndarray, ranker: Ranker, *, exclude_claim_ids: frozenset[int]
+) -> int:
+    """``claim_store_matches`` for a claim the caller has locked and cleared of its matches."""
+    kept = archive_match(
         text=claim.text,
         vector=vector,
         ranker=ranker,
         limit=settings.FACTCHECK_MATCH_SUGGESTIONS,
         exclude_claim_ids=exclude_claim_ids | {claim.pk},
+        min_similarity=settings.FACTCHECK_MATCH_SUGGEST_SIMILARITY,
     )
-    kept = [r for r in results if r.similarity >= settings.FACTCHECK_MATCH_SUGGEST_SIMILARITY]
-    ClaimMatch.objects.filter(claim=claim).delete()
     link = next(
         (
             r

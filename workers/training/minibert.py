@@ -168,7 +168,23 @@ class Classifier(nn.Module):
         self.head = nn.Linear(encoder.config.hidden_size, 1)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        states = self.bert(input_ids, attention_mask)
-        mask = attention_mask.unsqueeze(-1).to(states.dtype)
-        pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        pooled = mean_pool(self.bert(input_ids, attention_mask), attention_mask)
         return self.head(self.dropout(pooled)).squeeze(-1)
+
+
+def mean_pool(states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """The mean of the unmasked token states (how all-MiniLM-L6-v2 was trained)."""
+    mask = attention_mask.unsqueeze(-1).to(states.dtype)
+    return (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+
+class SentenceEmbedder(nn.Module):
+    """Encoder, mean pooling, L2 norm: the sentence embedding that matching compares by cosine."""
+
+    def __init__(self, encoder: BertEncoder) -> None:
+        super().__init__()
+        self.bert = encoder
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        pooled = mean_pool(self.bert(input_ids, attention_mask), attention_mask)
+        return pooled / pooled.norm(dim=-1, keepdim=True).clamp(min=1e-12)
