@@ -2,15 +2,20 @@
 report it prints. Used by bench/load_test.py; not a bench of its own."""
 
 import argparse
+import json
 import math
+import os
 import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import requests
 from _load_setup import Processes, wait_for_split
+
+RESULTS = Path(__file__).resolve().parent / "results"
 
 # --- Recording ------------------------------------------------------------------------------------
 
@@ -42,6 +47,16 @@ class Recorder:
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class ServerCpu:
+    """CPU seconds gunicorn (master and workers) used while the clients ran, and the machine's
+    load average (1, 5, 15 minutes) before and after."""
+
+    seconds: float
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float]
 
 
 # --- Simulated users ------------------------------------------------------------------------------
@@ -111,11 +126,15 @@ def report(
     reviewers: list[str],
     procs: Processes,
     elapsed: float,
+    server: ServerCpu,
 ) -> int:
     total = sum(len(v) for v in recorder.samples.values())
+    cpu_ms = server.seconds * 1000 / max(total, 1)
     print(
         f"\n{args.reviewers} reviewers + 1 ingester, {elapsed:.1f} s: {total} requests, "
         f"{total / elapsed:.1f} requests/s\n"
+        f"web CPU: {server.seconds:.1f} CPU s in gunicorn, {cpu_ms:.1f} ms per request; load "
+        f"average {server.load_before[0]:.2f} before, {server.load_after[0]:.2f} after\n"
     )
     print(
         f"{'endpoint':32} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}  statuses"
@@ -149,4 +168,44 @@ def report(
     print()
     for name, ok, detail in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {name}" + ("" if ok else f": {detail}"))
+    write_results(args, recorder, elapsed, server, checks)
     return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+def write_results(
+    args: argparse.Namespace,
+    recorder: Recorder,
+    elapsed: float,
+    server: ServerCpu,
+    checks: list[tuple[str, bool, str]],
+) -> None:
+    total = sum(len(v) for v in recorder.samples.values())
+    endpoints = {
+        endpoint: {
+            "count": len(values),
+            "p50_ms": round(percentile(values, 50) * 1000),
+            "p95_ms": round(percentile(values, 95) * 1000),
+            "p99_ms": round(percentile(values, 99) * 1000),
+            "statuses": dict(recorder.statuses[endpoint]),
+        }
+        for endpoint, values in recorder.samples.items()
+    }
+    result = {
+        "benchmark": "load_test",
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "cpu": os.cpu_count(),
+        "reviewers": args.reviewers,
+        "seconds": round(elapsed, 1),
+        "requests": total,
+        "requests_per_s": round(total / elapsed, 1),
+        "web_cpu_s": round(server.seconds, 2),
+        "web_cpu_ms_per_request": round(server.seconds * 1000 / max(total, 1), 2),
+        "load_average_before": server.load_before,
+        "load_average_after": server.load_after,
+        "endpoints": endpoints,
+        "checks": {name: ok for name, ok, _ in checks},
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "load_test.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwrote {out}")

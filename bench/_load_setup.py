@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/factcheck_load"
-REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 9
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+# Database 9 unless LOAD_REDIS_DB names another (two load tests on one machine need two).
+REDIS_DB = int(os.environ.get("LOAD_REDIS_DB", "9"))
 SAMPLE = ROOT / "claims" / "sample" / "patriot-article.txt"
 VAR = ROOT / "var" / "load"
 PASSWORD = "load-test-" + secrets.token_hex(8)
@@ -70,7 +72,7 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
 def redis_flush() -> None:
     import redis
 
-    # Database 9 only: FLUSHDB, never FLUSHALL.
+    # Its own database only: FLUSHDB, never FLUSHALL.
     redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_timeout=5).flushdb()
 
 
@@ -156,6 +158,22 @@ class Processes:
         for name, proc in self.running.items():
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited with {proc.returncode}; see {VAR / name}.log")
+
+    def cpu_seconds(self, name: str) -> float:
+        """CPU (user + system) used so far by a process and its children: those running now and
+        those it has reaped (gunicorn's master and its workers, even a worker it replaced)."""
+        pid = self.running[name].pid
+        total = 0.0
+        for path in Path("/proc").glob("[0-9]*/stat"):
+            with suppress(OSError, IndexError, ValueError):
+                # The fields after the command name, which may itself hold spaces or brackets.
+                fields = path.read_text().rsplit(")", 1)[1].split()
+                ppid, utime, stime, cutime, cstime = (int(fields[i]) for i in (1, 11, 12, 13, 14))
+                if int(path.parent.name) == pid:
+                    total += utime + stime + cutime + cstime
+                elif ppid == pid:
+                    total += utime + stime
+        return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         for proc in self.running.values():

@@ -4,9 +4,9 @@
 
 Everything runs on loopback. The bench drops and creates its own PostgreSQL database
 (``factcheck_load`` on postgres://postgres@127.0.0.1:5432 unless LOAD_DATABASE_URL says otherwise;
-never the one DATABASE_URL names), empties Redis database 9 only (``FLUSHDB``; never another
-database), migrates, collects static files (into the git-ignored ``staticfiles/``, as the
-Dockerfile does), and creates the reviewer accounts and a read-write API token. It then starts
+never the one DATABASE_URL names), empties Redis database 9 (or LOAD_REDIS_DB) only
+(``FLUSHDB``; never another database), migrates, collects static files (into the git-ignored
+``staticfiles/``, as the Dockerfile does), and creates the reviewer accounts and a read-write API token. It then starts
 gunicorn (3 gthread workers, 4 threads each), two ``celery -A factcheck worker --concurrency 1``
 processes (the second with ``--beat``, which runs the sweep), all with ``DEBUG=false``, ingests a
 few articles and waits until they are split into claims.
@@ -21,11 +21,15 @@ Afterwards it waits for the articles to be split and checks: no 5xx and no faile
 verdict the client saw saved is in the database exactly once (by claim and reviewer), and nothing
 else is; no claim has two current verdicts; no claim was judged by two reviewers, and no claim was
 held by two reviewers at once (from the leases the client was handed); every ingested article
-ends ``split``. It prints requests per second, p50/p95/p99 per endpoint and the checks, exits 1 if
+ends ``split``. It prints requests per second, p50/p95/p99 per endpoint, the web side's CPU per
+request (CPU seconds of gunicorn's master and workers, from /proc, over the requests answered
+while the clients ran) and the checks, writes them to ``bench/results/load_test.json``, exits 1 if
 a check failed, and stops every process it started, on Ctrl-C and on errors too.
+LOAD_REDIS_DB picks another Redis database than 9.
 """
 
 import argparse
+import os
 import random
 import re
 import signal
@@ -42,7 +46,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _load_report import Ledger, Recorder, report  # noqa: E402
+from _load_report import Ledger, Recorder, ServerCpu, report  # noqa: E402
 from _load_setup import (  # noqa: E402
     CLAIM_URL,
     PASSWORD,
@@ -290,6 +294,8 @@ def run(
         sessions[username] = login(base, username, recorder)
     print(f"{len(sessions)} reviewers logged in; running for {args.seconds:.0f} s...", flush=True)
 
+    load_before = os.getloadavg()
+    cpu_before = procs.cpu_seconds("gunicorn")
     recorder.recording = True
     threads = [
         threading.Thread(
@@ -317,7 +323,8 @@ def run(
         thread.join(timeout=90)
     elapsed = time.monotonic() - started
     recorder.recording = False
-    return report(args, recorder, ledger, pre, reviewers, procs, elapsed)
+    server = ServerCpu(procs.cpu_seconds("gunicorn") - cpu_before, load_before, os.getloadavg())
+    return report(args, recorder, ledger, pre, reviewers, procs, elapsed, server)
 
 
 if __name__ == "__main__":

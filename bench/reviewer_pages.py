@@ -219,8 +219,11 @@ def row_text(name: str, result: dict[str, Any]) -> str:
             f"{result['rows']:,} rows, +{result['rss_growth_mb']} MB)"
         )
     else:
-        figure = f"{result['p50_ms']:7.1f} ms p50 {result['p95_ms']:7.1f} ms p95 {result['queries']:3d} q"
-    return f"{name:52} {figure:48} {TARGETS.get(name, '')}"
+        figure = (
+            f"{result['p50_ms']:7.1f} ms p50 {result['p95_ms']:7.1f} ms p95 {result['queries']:3d} q"
+            f" {result['cpu_ms']:5.1f} ms CPU"
+        )
+    return f"{name:52} {figure:60} {TARGETS.get(name, '')}"
 
 
 def main() -> None:
@@ -233,7 +236,7 @@ def main() -> None:
     reviewer, editor = users()
     clients: dict[int, Any] = {}
     results: list[dict[str, Any]] = []
-    print(f"\n{'page':52} {'measured':48} target")
+    print(f"\n{'page':52} {'measured (CPU: this process, median)':60} target")
     for name, user, method, path in cases(reviewer, editor):
         if args.only not in name:
             continue

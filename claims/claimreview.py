@@ -10,11 +10,9 @@ a verdict that corrects a published one replaces it under that id, with ``dateMo
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import (
@@ -25,6 +23,7 @@ from claims.models import (
     Rating,
     Verdict,
 )
+from claims.url_paths import url_path
 
 SCHEMA_ORG = "https://schema.org"
 JSON_LD = "application/ld+json"
@@ -52,17 +51,11 @@ class Publisher:
         return self.claim_permalink(verdict.claim_id)
 
     def claim_permalink(self, claim_id: int) -> str:
-        return self.base_url.rstrip("/") + _claim_path(get_script_prefix()) % claim_id
+        return self.base_url.rstrip("/") + url_path("claims:claim", claim_id)
 
     def claimreview_id(self, claim_id: int) -> str:
         """The ClaimReview's stable ``@id``: one per claim, kept through corrections."""
         return self.claim_permalink(claim_id) + "#claimreview"
-
-
-@lru_cache(maxsize=8)
-def _claim_path(script_prefix: str) -> str:
-    """The claim page's path with %d for the id: reverse() once, not per row of an export."""
-    return reverse("claims:claim", args=[0]).replace("/0/", "/%d/")
 
 
 def iso_datetime(value: datetime | None) -> str | None:

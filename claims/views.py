@@ -15,11 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from claims import selectors, services
+from claims import page_parts, selectors, services
 from claims.forms import (
     ArticleIngestForm,
     AssignForm,
-    QueueFilterForm,
     VerdictForm,
     VerdictReviewForm,
     VerdictSettleForm,
@@ -35,6 +34,9 @@ SKIPPED_SESSION_KEY = "claims_skipped"
 MAX_SKIPPED = 50
 
 View = Callable[..., HttpResponse]
+# The queue's rows look labels up here (get_FOO_display() flattens the choices on every call).
+STATUS_LABELS = dict(Claim.Status.choices)
+KIND_LABELS = dict(Claim.Kind.choices)
 
 
 def _requires(permission: str) -> Callable[[View], View]:
@@ -66,14 +68,12 @@ def _is_editor(request: HttpRequest) -> bool:
 
 @_requires("claims.view_claim")
 def queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(
+    values, fields = page_parts.queue_filter_form(
         request.GET,
-        statuses=Claim.Status.choices,
-        kinds=Claim.Kind.choices,
         sources=selectors.article_sources(),
-        assignees=[(u.pk, u.get_username()) for u in selectors.reviewer_list()],
+        assignees=list(selectors.reviewer_list().values_list("pk", "username")),
     )
-    filters = _queue_filters(form.values(), user=request.user)
+    filters = _queue_filters(values, user=request.user)
     if filters.q and len(filters.q.split()) > selectors.MAX_SEARCH_WORDS:
         messages.info(request, selectors.SEARCH_WORDS_CAPPED)
     paginator = selectors.BoundedPaginator(
@@ -88,10 +88,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         "claims/queue.html",
         {
             "page": page,
-            "form": form,
+            "fields": fields,
             "filters": filters,
             "counts": selectors.claim_status_counts(filters=filters),
             "statuses": Claim.Status.choices,
+            "status_labels": STATUS_LABELS,
+            "kind_labels": KIND_LABELS,
             "querystring": query.urlencode(),
             "status_querystring": _without(query, "status", "all"),
         },
@@ -202,7 +204,6 @@ def claim_release(request: HttpRequest, claim_id: int) -> HttpResponse:
 @_requires("claims.view_claim")
 @_claim_exists
 def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
-    claim = selectors.claim_get(claim_id=claim_id)
     form = VerdictForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("claims.add_verdict"):
@@ -210,7 +211,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             args = {
-                "claim_id": claim.pk,
+                "claim_id": claim_id,
                 "reviewer": request.user,
                 "rating": data["rating"],
                 "explanation": data["explanation"],
@@ -227,9 +228,11 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
                 waiting = "" if verdict.published_at else " It awaits a second review."
                 messages.success(
                     request,
-                    f"Verdict “{verdict.get_rating_display()}” saved on claim #{claim.pk}.{waiting}",
+                    f"Verdict “{verdict.get_rating_display()}” saved on claim #{claim_id}.{waiting}",
                 )
                 return _open_next(request)
+    # Read only to show the page: a saved verdict goes straight on to the next claim.
+    claim = selectors.claim_get(claim_id=claim_id)
     now = timezone.now()
     held_by_me = claim.assignee_id == request.user.pk and claim.is_open
     previous_id, next_id = selectors.claim_neighbours(claim=claim)
@@ -248,7 +251,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "suggestions": list(selectors.claim_matching_verdicts(claim=claim)[:5]),
             "checked_before": checked_before(claim),
             "form": form,
-            "ratings": list(form["rating"]),
+            "verdict_fields": page_parts.verdict_fields(form),
             "audit": [] if blind else selectors.audit_for_claim(claim=claim)[:50],
             "held_by_me": held_by_me,
             "held_by_other": claim.held_by_other(request.user, now=now),

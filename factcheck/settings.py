@@ -170,7 +170,8 @@ def _axes_lockout_parameters(name: str, default: str) -> list[str | list[str]]:
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out login stops before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with permissions read in one query (claims/auth_backends.py).
+    "claims.auth_backends.ModelBackendOneQuery",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)

@@ -27,6 +27,49 @@ from claims.models import CLAIMREVIEW_RATING_VALUES, Claim, Rating, Verdict
 from claims.roles import EDITOR_PERMISSION
 
 
+class VerdictListSerializer(serializers.ListSerializer):
+    """Many verdicts (a page of up to 500): the fields one verdict's serializer gives, built from
+    the loaded rows in one pass. DRF's per-field machinery cost about 0.15 ms a row, most of a
+    500-row page; ``tests/claims/api/test_verdict_list_rows.py`` holds the two outputs equal."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        one = cast(VerdictOutputSerializer, self.child)
+        hide_unpublished = bool(self.context.get("published_only"))
+        stamp = serializers.DateTimeField().to_representation
+        labels = {value: str(label) for value, label in Rating.choices}
+        rows = data.all() if hasattr(data, "all") else data
+        return [
+            {
+                "id": v.pk,
+                "self_url": one.get_self_url(v),
+                "claim": v.claim_id,
+                "article": v.claim.article_id,
+                "claim_text": v.claim.text,
+                "rating": v.rating,
+                "rating_label": labels.get(v.rating, v.rating),
+                "rating_value": one.get_rating_value(v),
+                # A withdrawn verdict tells a partner to drop it (as to_representation below).
+                "explanation": "" if hide_unpublished and not v.is_published else v.explanation,
+                "evidence_urls": []
+                if hide_unpublished and not v.is_published
+                else [str(url) for url in v.evidence_urls],
+                "reviewer": v.reviewer.username,
+                "is_current": v.is_current,
+                "superseded_by": v.superseded_by_id,
+                "published": one.get_published(v),
+                "published_at": None if v.published_at is None else stamp(v.published_at),
+                "created_at": stamp(v.created_at),
+                "updated_at": stamp(v.updated_at),
+                "permalink": one.get_permalink(v),
+                "claimreview_url": one.get_claimreview_url(v),
+                "claimreview_id": one.get_claimreview_id(v),
+                "withdrawn": one.get_withdrawn(v),
+                "correction": v.correction,
+            }
+            for v in rows
+        ]
+
+
 class VerdictOutputSerializer(serializers.ModelSerializer):
     self_url = serializers.SerializerMethodField()
     article = serializers.IntegerField(source="claim.article_id")
@@ -57,6 +100,7 @@ class VerdictOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Verdict
+        list_serializer_class = VerdictListSerializer
         fields = [
             "id", "self_url", "claim", "article", "claim_text", "rating", "rating_label",
             "rating_value", "explanation", "evidence_urls", "reviewer", "is_current",
@@ -210,7 +254,7 @@ class VerdictsApi(BaseApi):
         f = filters.validated_data
         published_only = _sees_published_only(request)
         # An incremental pull also learns which verdicts it holds were withdrawn or corrected.
-        qs = selectors.verdict_api_list(
+        qs = selectors.verdict_api_rows(
             filters=verdict_filters(
                 f,
                 published_only=published_only,

@@ -36,6 +36,7 @@ from claims.selectors.api import (
     article_api_list,
     claim_api_list,
     verdict_api_list,
+    verdict_api_rows,
     verdict_export_iter,
     verdict_withdrawn_q,
 )
@@ -154,6 +155,7 @@ __all__ = [
     "queue_count_cap",
     "reviewer_list",
     "verdict_api_list",
+    "verdict_api_rows",
     "verdict_claim_history",
     "verdict_export_iter",
     "verdict_list",

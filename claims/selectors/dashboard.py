@@ -95,10 +95,18 @@ def _queue_base(filters: QueueFilters) -> QuerySet[Claim]:
     return qs
 
 
+QUEUE_ROW_FIELDS = (
+    "id", "score", "priority", "text", "kind", "speaker", "status", "created_at",
+    "article", "article__title", "article__source", "assignee", "assignee__username",
+)  # fmt: skip
+
+
 def claim_queue(*, filters: QueueFilters) -> QuerySet[Claim]:
     """The queue page: open claims (unless a status is asked for) in the order "next claim" hands
     them out, or newest first."""
-    qs = _queue_base(filters).select_related("article", "assignee")
+    # Only what a row shows: not the article's body (up to 200,000 characters) nor the claim's
+    # entities and quantities (JSON to decode), fifty times a page.
+    qs = _queue_base(filters).select_related("article", "assignee").only(*QUEUE_ROW_FIELDS)
     if filters.status:
         qs = qs.filter(status=filters.status)
     elif not filters.show_hidden:
@@ -216,21 +224,22 @@ def claim_matching_verdicts(*, claim: Claim) -> QuerySet[Verdict]:
 
 
 def claim_neighbours(*, claim: Claim) -> tuple[int | None, int | None]:
-    """The previous and next claim of the same article, by position."""
-    siblings = Claim.objects.filter(article_id=claim.article_id)
-    previous = (
-        siblings.filter(position__lt=claim.position)
-        .order_by("-position")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    following = (
-        siblings.filter(position__gt=claim.position)
-        .order_by("position")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return previous, following
+    """The previous and next claim of the same article, by position: one query (two probes of
+    the article's (article, position) index)."""
+    table = Claim._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT
+                (SELECT id FROM {table} WHERE article_id = %s AND position < %s
+                 ORDER BY position DESC LIMIT 1),
+                (SELECT id FROM {table} WHERE article_id = %s AND position > %s
+                 ORDER BY position ASC LIMIT 1)
+            """,  # noqa: S608 - the table name is the model's, not input
+            [claim.article_id, claim.position, claim.article_id, claim.position],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def claim_verdict_history(*, claim: Claim) -> QuerySet[Verdict]:

@@ -21,7 +21,12 @@ def claim_in_sample(*, claim_id: int, percent: int) -> bool:
 def claim_blind_review_due(*, claim: Claim) -> bool:
     """Does a verdict on ``claim`` wait for a blind second review? Its article was chosen by an
     editor, or the claim falls in ``FACTCHECK_BLIND_REVIEW_PERCENT``. Reads only."""
-    if claim.article.blind_review:
+    if Claim.article.is_cached(claim):
+        chosen = claim.article.blind_review
+    else:
+        # The flag alone: loading the article would read its body (up to 200,000 characters).
+        chosen = Article.objects.filter(pk=claim.article_id, blind_review=True).exists()
+    if chosen:
         return True
     percent = settings.FACTCHECK_BLIND_REVIEW_PERCENT
     return percent > 0 and claim_in_sample(claim_id=claim.pk, percent=percent)

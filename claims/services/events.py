@@ -7,6 +7,7 @@ Published-only: a verdict's content goes out only when it is published; a withdr
 and times, never the content of what replaced it."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -41,15 +42,17 @@ def _subscribers(event_type: str) -> list[WebhookEndpoint]:
 def webhook_event_record(
     *,
     event_type: str,
-    data: dict[str, Any],
+    data: dict[str, Any] | Callable[[], dict[str, Any]],
     verdict: Verdict | None = None,
     article: Article | None = None,
 ) -> WebhookEvent | None:
     """Store one event and its deliveries, sent after commit. Not idempotent: each call is an
-    event. None when no endpoint wants it (nothing stored)."""
+    event. None when no endpoint wants it (nothing stored, and a callable ``data`` not called)."""
     endpoints = _subscribers(event_type)
     if not endpoints:
         return None
+    if callable(data):
+        data = data()
     event_id = uuid.uuid4()
     now = timezone.now()
     payload = {
@@ -116,10 +119,16 @@ def verdict_change_record(*, verdict: Verdict, previous: Verdict | None = None) 
     publisher = Publisher.from_settings()
     if verdict.published_at is not None:
         corrected = _correction_mark(verdict)
-        verdict = Verdict.objects.select_related("claim__article").get(pk=verdict.pk)
+        given = verdict
+
+        def data() -> dict[str, Any]:
+            # Read only when an endpoint wants the event: the article comes with its body.
+            loaded = Verdict.objects.select_related("claim__article").get(pk=given.pk)
+            return _verdict_data(loaded, publisher)
+
         webhook_event_record(
             event_type=Event.VERDICT_SUPERSEDED if corrected else Event.VERDICT_PUBLISHED,
-            data=_verdict_data(verdict, publisher),
+            data=data,
             verdict=verdict,
         )
     elif previous is not None and previous.published_at is not None:

@@ -174,10 +174,10 @@ def test_the_claim_page_reads_the_claims_verdicts_once(reviewer_client, django_a
     claim = ClaimFactory()
     VerdictFactory(claim=claim, is_current=False)
     VerdictFactory(claim=claim)
-    # Session, user, permissions (2), the claim with its article and assignee, the claims
-    # restating it, its neighbours (2), its verdicts, their reviews, verdicts on the same claim
+    # Session, user, permissions (one query), the claim with its article and assignee, the claims
+    # restating it, its neighbours (one query), its verdicts, their reviews, verdicts on the same claim
     # elsewhere, its stored matches ("Checked before"), and its audit trail.
-    with django_assert_num_queries(13) as captured:
+    with django_assert_num_queries(11) as captured:
         response = reviewer_client.get(reverse("claims:claim", args=[claim.pk]))
     assert response.status_code == 200
     verdict_reads = [q["sql"] for q in captured if 'FROM "claims_verdict"' in q["sql"]]

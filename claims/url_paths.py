@@ -1,0 +1,21 @@
+"""A page's path for many ids with one reverse(): a list of fifty rows, or an export of a
+hundred thousand, paid about 0.02-0.1 ms per reverse() call, two per row."""
+
+from functools import lru_cache
+
+from django.urls import get_script_prefix, reverse
+
+
+def url_path(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for a URL pattern whose one argument is an integer id."""
+    template = _path_template(name, get_script_prefix())
+    return template % pk if template else reverse(name, args=[pk])
+
+
+@lru_cache(maxsize=64)
+def _path_template(name: str, script_prefix: str) -> str:
+    """The path with %d for the id; empty when the id cannot be told from the rest of the path."""
+    path = reverse(name, args=[0])
+    if path.count("/0/") != 1 or "%" in path:
+        return ""
+    return path.replace("/0/", "/%d/")
