@@ -42,7 +42,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _load_report import Ledger, Recorder, report  # noqa: E402
+from _load_report import Ledger, Recorder, report, run_for  # noqa: E402
 from _load_setup import (  # noqa: E402
     CLAIM_URL,
     PASSWORD,
@@ -290,7 +290,6 @@ def run(
         sessions[username] = login(base, username, recorder)
     print(f"{len(sessions)} reviewers logged in; running for {args.seconds:.0f} s...", flush=True)
 
-    recorder.recording = True
     threads = [
         threading.Thread(
             target=reviewer_loop,
@@ -306,17 +305,7 @@ def run(
             daemon=True,
         )
     )
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    while time.monotonic() - started < args.seconds:
-        procs.check()
-        time.sleep(0.5)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=90)
-    elapsed = time.monotonic() - started
-    recorder.recording = False
+    elapsed = run_for(threads, seconds=args.seconds, procs=procs, stop=stop, recorder=recorder)
     return report(args, recorder, ledger, pre, reviewers, procs, elapsed)
 
 
