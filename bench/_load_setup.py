@@ -239,18 +239,41 @@ def wait_for_split(article_ids: list[int], procs: Processes, timeout: float) -> 
         time.sleep(1)
 
 
-def rss_tree_mb(pid: int) -> dict[int, float]:
-    """VmRSS in MB of ``pid`` and of its children (a Celery worker and its pool), from /proc."""
-    parents: dict[int, int] = {}
+def _proc_stats() -> dict[int, list[str]]:
+    """Every process's /proc/<pid>/stat fields after the command name (parent id first)."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with suppress(OSError, ValueError, IndexError):
             # The command name may hold spaces and parentheses: the fields follow the last ")".
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            parents[int(stat.parent.name)] = int(fields[1])
+            found[int(stat.parent.name)] = stat.read_text().rsplit(")", 1)[1].split()[1:]
+    return found
+
+
+def process_tree(pid: int, stats: dict[int, list[str]] | None = None) -> list[int]:
+    """``pid`` and its descendants (gunicorn's workers, a Celery worker's pool)."""
+    stats = stats if stats is not None else _proc_stats()
     tree, frontier = [pid], [pid]
     while frontier:
-        frontier = [child for child, parent in parents.items() if parent in frontier]
+        frontier = [child for child, fields in stats.items() if int(fields[0]) in frontier]
         tree += frontier
+    return tree
+
+
+def cpu_seconds_tree(pid: int) -> float:
+    """User and system CPU seconds ``pid`` and its descendants have used so far, those that
+    ended (a Celery pool child replaced after its quota of tasks) included."""
+    stats = _proc_stats()
+    ticks = os.sysconf("SC_CLK_TCK")
+    # utime, stime, cutime, cstime: the 14th to 17th fields of stat, 11th to 14th from the
+    # parent id. The c- pair is what ended children used once their parent reaped them.
+    return sum(
+        sum(int(x) for x in stats[p][10:14]) / ticks for p in process_tree(pid, stats) if p in stats
+    )
+
+
+def rss_tree_mb(pid: int) -> dict[int, float]:
+    """VmRSS in MB of ``pid`` and of its children (a Celery worker and its pool), from /proc."""
+    tree = process_tree(pid)
     found: dict[int, float] = {}
     for member in tree:
         with suppress(OSError):

@@ -11,9 +11,6 @@ and few claims repeat. Without the shared data, copies of the sample article are
 
 Three runs, each on the same texts, each printing words per second:
 
-PyTorch is refused in every process, as in the venv ``make run`` builds (spaCy's thinc would
-import it where it is installed; ``--with-torch`` lets it).
-
 - ``alone``: the worker's own extract function (``workers.nlp.extract_article``, the configured
   scorer) on every body in this one process, after one warm-up call: the ceiling.
 - ``1`` and ``2``: gunicorn (1 process, 2 threads) and that many
@@ -34,8 +31,11 @@ bench's business, and this one compares splitting with splitting.
 Ratios: run ``1`` against ``alone`` (target >= 0.9x: queue and database overhead under 10%) and
 run ``2`` against run ``1`` (target >= 1.7x). During each worker run the RSS of each worker (the
 Celery main process and its pool child, from /proc/<pid>/status) is read every ``--rss-every``
-articles and printed as a curve (target: flat, under 700 MB). The pool child is replaced every
-``CELERY_WORKER_MAX_TASKS_PER_CHILD`` (500) tasks, as in production, which the curve shows.
+articles and printed as a curve (target: flat, under 700 MB), with the worker's PSS (the pages
+the pool child shares with its parent counted once: VmRSS counts them in both). The pool child
+is replaced every ``CELERY_WORKER_MAX_TASKS_PER_CHILD`` (500) tasks, as in production, which the
+curve shows. PyTorch is refused in every process, as in the venv ``make run`` builds (spaCy's
+thinc would import it where it is installed: about 200 MB more; ``--with-torch`` lets it).
 
 ``--runs`` picks runs (e.g. ``--runs 2`` alone): the others are kept from the last results file
 when it holds the same articles. Writes ``bench/results/end_to_end[-quick].json``.
@@ -58,6 +58,7 @@ from _e2e_texts import article_bodies  # noqa: E402
 from _load_setup import (  # noqa: E402
     Processes,
     child_environment,
+    cpu_seconds_tree,
     create_accounts,
     database_url,
     django_setup,
@@ -87,6 +88,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--split-timeout", type=float, default=3600, help="seconds per run")
     parser.add_argument("--with-torch", action="store_true", help="let spaCy's thinc load torch")
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="emptied with FLUSHDB")
+    parser.add_argument("--out", type=Path, help="results file (default bench/results/...)")
     args = parser.parse_args()
     if args.quick:
         args.articles = QUICK_ARTICLES
@@ -115,9 +118,11 @@ def run_alone(bodies: list[str]) -> dict[str, Any]:
     started, started_cpu = time.perf_counter(), time.process_time()
     claims = sum(len(extract_article(body)[0]) for body in cleaned)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - started_cpu
     return {
         "seconds": round(seconds, 1),
-        "cpu_seconds": round(time.process_time() - started_cpu, 1),
+        "cpu_seconds": {"this process": round(cpu, 1)},
+        "words_per_cpu_s": round(words(cleaned) / cpu),
         "words_per_s": round(words(cleaned) / seconds),
         "claims": claims,
         "load_before": [round(x, 2) for x in load],
@@ -178,7 +183,7 @@ def run_workers(
     from claims.models import Article
 
     empty_tables()
-    redis_flush(REDIS_DB)
+    redis_flush(args.redis_db)
     base = f"http://127.0.0.1:{args.port}"
     start_web(procs, port=args.port, workers=1, threads=2)
     for i in range(1, count + 1):
@@ -204,6 +209,7 @@ def run_workers(
             failures.append(repr(exc))
 
     load = os.getloadavg()
+    cpu = {name: cpu_seconds_tree(proc.pid) for name, proc in procs.running.items()}
     started_at = time.time()
     poster = threading.Thread(target=post_all, daemon=True)
     poster.start()
@@ -222,6 +228,7 @@ def run_workers(
             break
         time.sleep(0.25)
     poster.join(timeout=60)
+    cpu = {name: round(cpu_seconds_tree(procs.running[name].pid) - cpu[name], 1) for name in cpu}
     if split + failed < len(bodies):
         raise RuntimeError(f"only {split + failed} of {len(bodies)} articles done in time")
     rows = Article.objects.filter(pk__in=posted)
@@ -236,6 +243,10 @@ def run_workers(
         "claims": claim_count(posted),
         "load_before": [round(x, 2) for x in load],
         "load_after": [round(x, 2) for x in os.getloadavg()],
+        # CPU seconds of gunicorn and of each worker (pool children included): what the words
+        # cost whatever else the machine was doing.
+        "cpu_seconds": cpu,
+        "words_per_cpu_s": round(words(bodies) / max(0.1, sum(cpu.values()))),
         "rss": curve,
     }
 
@@ -281,9 +292,9 @@ def previous_runs(path: Path, articles: int, total_words: int) -> dict[str, Any]
     return dict(data.get("runs", {}))
 
 
-def ratio(runs: dict[str, Any], top: str, bottom: str) -> float | None:
-    if top in runs and bottom in runs:
-        return round(runs[top]["words_per_s"] / runs[bottom]["words_per_s"], 2)
+def ratio(runs: dict[str, Any], top: str, bottom: str, key: str = "words_per_s") -> float | None:
+    if key in runs.get(top, {}) and key in runs.get(bottom, {}):
+        return round(runs[top][key] / runs[bottom][key], 2)
     return None
 
 
@@ -293,10 +304,17 @@ def summary(runs: dict[str, Any], articles: int, total_words: int) -> dict[str, 
     for run, name in names.items():
         if run in runs:
             r = runs[run]
+            per_cpu = r.get("words_per_cpu_s", 0)
             print(f"{name:32} {r['words_per_s']:>7,} words/s  {r['seconds']:>7.1f} s  "
+                  f"{per_cpu:>7,} words per CPU s  "
                   f"load {r['load_before'][0]:.2f} -> {r['load_after'][0]:.2f}")  # fmt: skip
-    ratios = {"1_vs_alone": ratio(runs, "1", "alone"), "2_vs_1": ratio(runs, "2", "1")}
-    print(f"1 worker / extractor alone: {ratios['1_vs_alone']}x (target >= 0.9x)")
+    ratios = {
+        "1_vs_alone": ratio(runs, "1", "alone"),
+        "1_vs_alone_cpu": ratio(runs, "1", "alone", key="words_per_cpu_s"),
+        "2_vs_1": ratio(runs, "2", "1"),
+    }
+    print(f"1 worker / extractor alone: {ratios['1_vs_alone']}x wall clock, "
+          f"{ratios['1_vs_alone_cpu']}x per CPU second (target >= 0.9x)")  # fmt: skip
     print(f"2 workers / 1 worker:       {ratios['2_vs_1']}x (target >= 1.7x)")
     for run in ("1", "2"):
         if run in runs:
@@ -308,15 +326,42 @@ def summary(runs: dict[str, Any], articles: int, total_words: int) -> dict[str, 
     return ratios
 
 
+def measure(
+    args: argparse.Namespace, url: str, env: dict[str, str], bodies: list[str], runs: dict[str, Any]
+) -> None:
+    """The runs ``args.runs`` asks for, into ``runs``, on a database made afresh."""
+    recreate_database(url)
+    django_setup(env)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    # DEBUG=false serves hashed static files, as production does (into git-ignored staticfiles/).
+    call_command("collectstatic", verbosity=0, interactive=False)
+    _, key = create_accounts(0)
+    for run in args.runs:
+        print(f"\n-- run {run}", flush=True)
+        if run == "alone":
+            runs[run] = run_alone(bodies)
+        else:
+            procs = Processes(env, var=Path(env["FACTCHECK_VAR_DIR"]))
+            try:
+                runs[run] = run_workers(int(run), bodies, key, args, procs)
+            finally:
+                procs.stop()
+                redis_flush(args.redis_db)
+        print(f"  {runs[run]['words_per_s']:,} words/s in {runs[run]['seconds']} s", flush=True)
+
+
 def main() -> int:
     args = parse_args()
     url = database_url("E2E_DATABASE_URL", DEFAULT_URL)
     source, bodies = article_bodies(args.articles)
     total_words = words(bodies)
     print(f"{len(bodies):,} articles, {total_words:,} words: {source}", flush=True)
-    VAR.mkdir(parents=True, exist_ok=True)
+    var = VAR / str(args.port)  # logs; two runs on other ports and databases may run at once
+    var.mkdir(parents=True, exist_ok=True)
     env = {
-        **child_environment(url, redis_db=REDIS_DB, var=VAR),
+        **child_environment(url, redis_db=args.redis_db, var=var),
         "FACTCHECK_SPLIT_QUEUE": "split",
         "FACTCHECK_API_RATE": "1000000/min",
     }
@@ -325,29 +370,14 @@ def main() -> int:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NO_TORCH), env.get("PYTHONPATH")]))
         sys.path.insert(0, str(NO_TORCH))
         import sitecustomize  # noqa: F401 - refuses torch in this process too
-    path = results_path(args.quick)
+    path = args.out or results_path(args.quick)
     runs = previous_runs(path, args.articles, total_words)
     with interrupted_as_exit():
-        recreate_database(url)
-        django_setup(env)
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0, interactive=False)
-        # DEBUG=false serves hashed static files, as production does (into git-ignored staticfiles/).
-        call_command("collectstatic", verbosity=0, interactive=False)
-        _, key = create_accounts(0)
-        for run in args.runs:
-            print(f"\n-- run {run}", flush=True)
-            if run == "alone":
-                runs[run] = run_alone(bodies)
-            else:
-                procs = Processes(env, var=VAR)
-                try:
-                    runs[run] = run_workers(int(run), bodies, key, args, procs)
-                finally:
-                    procs.stop()
-                    redis_flush(REDIS_DB)
-            print(f"  {runs[run]['words_per_s']:,} words/s in {runs[run]['seconds']} s", flush=True)
+        try:
+            measure(args, url, env, bodies, runs)
+        except KeyboardInterrupt:
+            print("\nInterrupted.", file=sys.stderr)
+            return 130
     ratios = summary(runs, args.articles, total_words)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path.write_text(

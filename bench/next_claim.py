@@ -52,6 +52,7 @@ from _load_report import Ledger, Recorder, hold_overlaps, percentile, run_for  #
 from _load_setup import (  # noqa: E402
     Processes,
     child_environment,
+    cpu_seconds_tree,
     create_accounts,
     database_url,
     django_setup,
@@ -240,9 +241,12 @@ def run(args: argparse.Namespace, procs: Processes, stop: threading.Event) -> in
         for name, session in sessions.items()
     ]
     load = os.getloadavg()
+    web = procs.running["gunicorn"].pid
+    cpu = cpu_seconds_tree(web)
     elapsed = run_for(threads, seconds=args.seconds, procs=procs, stop=stop, recorder=recorder)
+    cpu = cpu_seconds_tree(web) - cpu
     load_after = os.getloadavg()
-    return report(args, recorder, ledger, reviewers, elapsed, [load, load_after])
+    return report(args, recorder, ledger, reviewers, elapsed, [load, load_after], cpu)
 
 
 def report(
@@ -252,10 +256,13 @@ def report(
     reviewers: list[str],
     elapsed: float,
     loads: list[tuple[float, float, float]],
+    web_cpu: float,
 ) -> int:
     total = sum(len(v) for v in recorder.samples.values())
+    cpu_ms = round(web_cpu / max(1, total) * 1000, 1)
     print(f"\n{args.reviewers} reviewers, {elapsed:.1f} s, think {args.think} s: {total} requests, "
-          f"{total / elapsed:.1f}/s; load {loads[0][0]:.2f} -> {loads[1][0]:.2f}\n")  # fmt: skip
+          f"{total / elapsed:.1f}/s; load {loads[0][0]:.2f} -> {loads[1][0]:.2f}; "
+          f"gunicorn used {web_cpu:.1f} CPU s, {cpu_ms} ms per request\n")  # fmt: skip
     print(f"{'endpoint':34} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     endpoints: dict[str, Any] = defaultdict(dict)
     for endpoint, values in recorder.samples.items():
@@ -285,6 +292,7 @@ def report(
                 "load": [[round(x, 2) for x in load] for load in loads],
                 "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "endpoints": endpoints,
+                "web_cpu_ms_per_request": cpu_ms,
                 "checks": [{"name": n, "ok": ok} for n, ok, _ in results],
                 "target": "next claim p95 < 50 ms, zero double assignments",
             },
