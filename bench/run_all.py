@@ -147,9 +147,12 @@ def scaling_table(quick: bool) -> None:
         ):
             if run in data["runs"]:
                 r = data["runs"][run]
-                print(f"{name:52} {r['words_per_s']:>9,} words/s  load {r['load_before'][0]:.2f}")
+                per_cpu = r.get("words_per_cpu_s", 0)
+                print(f"{name:52} {r['words_per_s']:>9,} words/s ({per_cpu:,} per CPU s)  "
+                      f"load {r['load_before'][0]:.2f}")  # fmt: skip
         ratios = data["ratios"]
-        print(f"{'1 worker / extractor alone':52} {ratios['1_vs_alone']}x   target >= 0.9x")
+        print(f"{'1 worker / extractor alone':52} {ratios['1_vs_alone']}x "
+              f"({ratios.get('1_vs_alone_cpu')}x per CPU s)   target >= 0.9x")  # fmt: skip
         print(f"{'2 workers / 1 worker':52} {ratios['2_vs_1']}x   target >= 1.7x")
         for run in ("1", "2"):
             readings = [v for r in data["runs"].get(run, {}).get("rss", []) for k, v in r.items()

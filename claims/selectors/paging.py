@@ -92,8 +92,9 @@ def queryset_seek_ids(
         )
         for i, (name, desc) in enumerate(ordering)
     ]
-    if not connections[queryset.db].features.supports_slicing_ordering_in_compound:
-        # SQLite (development): one query with the branches OR-ed, as small tables allow.
+    compound = connections[queryset.db].features.supports_slicing_ordering_in_compound
+    if len(conditions) == 1 or not compound:
+        # One key; or SQLite (development): the branches OR-ed, as small tables allow.
         rows = queryset.filter(reduce(operator.or_, conditions)).order_by(*order_by)
         return list(rows.values_list("pk", flat=True)[:limit])
     branches = [

@@ -209,3 +209,9 @@ def test_the_pager_links_keep_the_filters(client, reviewer, settings):
     assert [c.kind for c in second.context["page"].object_list] == ["quantity", "quantity"]
     assert second.context["page"].number == 2
     assert 'rel="prev" href="?kind=quantity"' in second.content.decode()
+
+
+def test_an_ordering_on_the_id_alone_pages_by_it_too():
+    claims = ClaimFactory.create_batch(5)
+    pages = _walk(selectors.BoundedPaginator(Claim.objects.order_by("-id"), 2))
+    assert [pk for page in pages for pk in page] == [c.pk for c in reversed(claims)]
