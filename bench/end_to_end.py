@@ -396,7 +396,7 @@ def main() -> int:
         )
         + "\n"
     )
-    print(f"wrote {path.relative_to(ROOT)}")
+    print(f"wrote {path}")
     return 0
 
 
