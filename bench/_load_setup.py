@@ -46,13 +46,14 @@ def invented_name(word: str, copy: int) -> str:
 # --- Setup: database, Redis, Django ---------------------------------------------------------------
 
 
-def database_url() -> str:
-    url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL)
+def database_url(variable: str = "LOAD_DATABASE_URL", default: str = DEFAULT_DATABASE_URL) -> str:
+    """The bench's own database: ``variable`` from the environment, else ``default``."""
+    url = os.environ.get(variable, default)
     host = urlsplit(url).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit(f"LOAD_DATABASE_URL must be on loopback, not {host}.")
+        sys.exit(f"{variable} must be on loopback, not {host}.")
     if url == os.environ.get("DATABASE_URL"):
-        sys.exit("LOAD_DATABASE_URL must name a database of its own: the bench drops it.")
+        sys.exit(f"{variable} must name a database of its own: the bench drops it.")
     return url
 
 
@@ -69,15 +70,15 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def redis_flush() -> None:
+def redis_flush(db: int = REDIS_DB) -> None:
     import redis
 
-    # Its own database only: FLUSHDB, never FLUSHALL.
-    redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_timeout=5).flushdb()
+    # The bench's own database only: FLUSHDB, never FLUSHALL.
+    redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=db, socket_timeout=5).flushdb()
 
 
-def child_environment(url: str) -> dict[str, str]:
-    redis_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
+def child_environment(url: str, *, redis_db: int = REDIS_DB, var: Path = VAR) -> dict[str, str]:
+    redis_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}"
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "factcheck.settings",
@@ -85,7 +86,7 @@ def child_environment(url: str) -> dict[str, str]:
         "CELERY_BROKER_URL": redis_url,
         # Throttle and login-attempt counts shared by the web processes, as in production.
         "REDIS_CACHE_URL": redis_url,
-        "FACTCHECK_VAR_DIR": str(VAR),
+        "FACTCHECK_VAR_DIR": str(var),
         # Production settings, minus what plain HTTP on loopback cannot do (TLS, secure cookies).
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -128,13 +129,22 @@ def create_accounts(reviewers: int) -> tuple[list[str], str]:
     return names, key
 
 
-def article_text(copy: int, base: str) -> tuple[str, str]:
-    """The sample with its names (capitalised words seen inside a sentence: people, places,
-    organisations) renamed wherever they occur, and its numbers shifted."""
+def distinct_text(copy: int, base: str) -> str:
+    """``base`` with its names (capitalised words seen inside a sentence: people, places,
+    organisations) renamed wherever they occur, and its numbers shifted: copy 0 is ``base``."""
+    if copy == 0:
+        return base
     names = set(re.findall(r"(?<=[a-z,;’] )[A-Z][a-z]+", base))
-    pattern = r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b"
-    text = re.sub(pattern, lambda m: invented_name(m.group(), copy), base)
-    text = re.sub(r"\d+", lambda m: str(int(m.group()) + copy), text)
+    text = base
+    if names:
+        pattern = r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b"
+        text = re.sub(pattern, lambda m: invented_name(m.group(), copy), text)
+    return re.sub(r"\d+", lambda m: str(int(m.group()) + copy), text)
+
+
+def article_text(copy: int, base: str) -> tuple[str, str]:
+    """A copy of the sample whose claims are new claims (see ``distinct_text``)."""
+    text = distinct_text(copy, base)
     return f"Load test copy {copy}", f"Copy {copy} of the load test sample.\n\n{text}"
 
 
@@ -145,9 +155,10 @@ def article_text(copy: int, base: str) -> tuple[str, str]:
 class Processes:
     env: dict[str, str]
     running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    var: Path = VAR  # where the logs go
 
     def start(self, name: str, command: list[str]) -> None:
-        log = open(VAR / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        log = open(self.var / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
         # A session of its own: Ctrl-C reaches the bench, which stops the children itself.
         self.running[name] = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -157,7 +168,9 @@ class Processes:
     def check(self) -> None:
         for name, proc in self.running.items():
             if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited with {proc.returncode}; see {VAR / name}.log")
+                raise RuntimeError(
+                    f"{name} exited with {proc.returncode}; see {self.var / name}.log"
+                )
 
     def cpu_seconds(self, name: str) -> float:
         """CPU (user + system) used so far by a process and its children: those running now and
@@ -190,18 +203,22 @@ class Processes:
                 proc.wait(timeout=10)
 
 
-def start_stack(procs: Processes, args: argparse.Namespace) -> None:
-    python = sys.executable
+def start_web(procs: Processes, *, port: int, workers: int, threads: int) -> None:
     procs.start(
         "gunicorn",
-        [python, "-m", "gunicorn", "factcheck.wsgi:application",
-         "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.web_workers),
-         "--worker-class", "gthread", "--threads", str(args.web_threads),
+        [sys.executable, "-m", "gunicorn", "factcheck.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--worker-class", "gthread", "--threads", str(threads),
          "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning",
          # Longer than any pause between a client's requests (gunicorn's default is 2 s): a
          # client reusing a connection the server is closing gets a reset, not an answer.
          "--keep-alive", "30"],
     )  # fmt: skip
+
+
+def start_stack(procs: Processes, args: argparse.Namespace) -> None:
+    python = sys.executable
+    start_web(procs, port=args.port, workers=args.web_workers, threads=args.web_threads)
     for i in (1, 2):
         command = [python, "-m", "celery", "-A", "factcheck", "worker", "--concurrency", "1",
                    "--loglevel", "WARNING", "--hostname", f"load{i}@%h",
@@ -238,3 +255,57 @@ def wait_for_split(article_ids: list[int], procs: Processes, timeout: float) -> 
         if done == len(article_ids) or time.monotonic() > deadline:
             return dict(statuses)
         time.sleep(1)
+
+
+def _proc_stats() -> dict[int, list[str]]:
+    """Every process's /proc/<pid>/stat fields after the command name (parent id first)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):
+            # The command name may hold spaces and parentheses: the fields follow the last ")".
+            found[int(stat.parent.name)] = stat.read_text().rsplit(")", 1)[1].split()[1:]
+    return found
+
+
+def process_tree(pid: int, stats: dict[int, list[str]] | None = None) -> list[int]:
+    """``pid`` and its descendants (gunicorn's workers, a Celery worker's pool)."""
+    stats = stats if stats is not None else _proc_stats()
+    tree, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, fields in stats.items() if int(fields[0]) in frontier]
+        tree += frontier
+    return tree
+
+
+def cpu_seconds_tree(pid: int) -> float:
+    """User and system CPU seconds ``pid`` and its descendants have used so far, those that
+    ended (a Celery pool child replaced after its quota of tasks) included."""
+    stats = _proc_stats()
+    ticks = os.sysconf("SC_CLK_TCK")
+    # utime, stime, cutime, cstime: the 14th to 17th fields of stat, 11th to 14th from the
+    # parent id. The c- pair is what ended children used once their parent reaped them.
+    return sum(
+        sum(int(x) for x in stats[p][10:14]) / ticks for p in process_tree(pid, stats) if p in stats
+    )
+
+
+def rss_tree_mb(pid: int) -> dict[int, float]:
+    """VmRSS in MB of ``pid`` and of its children (a Celery worker and its pool), from /proc."""
+    tree = process_tree(pid)
+    found: dict[int, float] = {}
+    for member in tree:
+        with suppress(OSError):
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    found[member] = int(line.split()[1]) / 1024
+    return found
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size in MB: pages shared with other processes (a Celery pool child
+    shares its parent's) counted once between them, so the PSS of a process tree adds up."""
+    with suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return 0.0

@@ -46,7 +46,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _load_report import Ledger, Recorder, ServerCpu, report  # noqa: E402
+from _load_report import Ledger, Recorder, ServerCpu, report, run_for  # noqa: E402
 from _load_setup import (  # noqa: E402
     CLAIM_URL,
     PASSWORD,
@@ -296,7 +296,6 @@ def run(
 
     load_before = os.getloadavg()
     cpu_before = procs.cpu_seconds("gunicorn")
-    recorder.recording = True
     threads = [
         threading.Thread(
             target=reviewer_loop,
@@ -312,17 +311,7 @@ def run(
             daemon=True,
         )
     )
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    while time.monotonic() - started < args.seconds:
-        procs.check()
-        time.sleep(0.5)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=90)
-    elapsed = time.monotonic() - started
-    recorder.recording = False
+    elapsed = run_for(threads, seconds=args.seconds, procs=procs, stop=stop, recorder=recorder)
     server = ServerCpu(procs.cpu_seconds("gunicorn") - cpu_before, load_before, os.getloadavg())
     return report(args, recorder, ledger, pre, reviewers, procs, elapsed, server)
 

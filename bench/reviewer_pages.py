@@ -33,10 +33,12 @@ QUICK_URL = "postgres://postgres@127.0.0.1:5432/factcheck_bench_quick"
 TARGETS: dict[str, str] = {
     "queue / (reviewer, default filters)": "p95 < 100 ms",
     "queue, page 500": "p95 < 100 ms",
+    "queue, page 500 by the pager's link (keyset)": "p95 < 100 ms",
     "queue ?q=inflation": "p95 < 150 ms",
     "queue ?status=new&kind=quantity": "p95 < 100 ms",
     "stats (editor)": "p95 < 300 ms",
     "my work": "p95 < 100 ms",
+    "my work, page 50 by the pager's link (keyset)": "p95 < 100 ms",
     "claim page": "keep (~22 ms)",
     "next claim": "keep (~9 ms)",
     "GET /api/v1/claims/": "keep (~22 ms)",
@@ -177,8 +179,25 @@ def export(client: Any, url: str) -> dict[str, Any]:
     }
 
 
+def deep_link(queryset: Any, page: int, per_page: int) -> str:
+    """The query string of the pager's "Next" link that leads to page ``page`` (or to the last
+    page, when fewer rows than that match: at the quick size)."""
+    from claims.selectors.paging import cursor_encode, queryset_count_bounded, queryset_ordering
+
+    available = queryset_count_bounded(queryset=queryset, cap=(page - 1) * per_page)
+    if available <= (page - 1) * per_page:
+        page = max(2, -(-available // per_page))
+    if available <= per_page:
+        raise SystemExit(f"deep_link: {available} rows, no second page to link to")
+    row = queryset[(page - 1) * per_page - 1]
+    return f"page={page}&after={cursor_encode(row=row, ordering=queryset_ordering(queryset))}"
+
+
 def cases(reviewer: Any, editor: Any) -> list[tuple[str, Any, str, str]]:
     """(name, user, method, url)"""
+    from django.conf import settings
+
+    from claims import selectors
     from claims.models import Claim, Verdict
 
     claim = Claim.objects.filter(status="new").order_by("-priority", "-score", "id").first()
@@ -190,13 +209,30 @@ def cases(reviewer: Any, editor: Any) -> list[tuple[str, Any, str, str]]:
         .isoformat()
         .replace("+00:00", "Z")
     )
+    queue = selectors.claim_queue(filters=selectors.QueueFilters())
+    # The fill gives verdicts to some reviewers only (not reviewer03): a deep page of my work
+    # needs one who has them.
+    judge = Verdict.objects.order_by("-id").select_related("reviewer").first()
+    assert judge is not None, "the bench database has no verdict"
     return [
         ("queue / (reviewer, default filters)", reviewer, "get", "/"),
         ("queue, page 500", reviewer, "get", "/?page=500"),
+        (
+            "queue, page 500 by the pager's link (keyset)",
+            reviewer,
+            "get",
+            "/?" + deep_link(queue, 500, settings.FACTCHECK_QUEUE_PAGE_SIZE),
+        ),
         ("queue ?q=inflation", reviewer, "get", "/?q=inflation"),
         ("queue ?status=new&kind=quantity", reviewer, "get", "/?status=new&kind=quantity"),
         ("stats (editor)", editor, "get", "/stats/"),
         ("my work", reviewer, "get", "/my-work/"),
+        (
+            "my work, page 50 by the pager's link (keyset)",
+            judge.reviewer,
+            "get",
+            "/my-work/?" + deep_link(selectors.verdict_list(reviewer=judge.reviewer), 50, 50),
+        ),
         ("claim page", reviewer, "get", f"/claims/{claim.pk}/"),
         ("next claim", reviewer, "post", "/claims/next/"),
         ("GET /api/v1/claims/", reviewer, "get", "/api/v1/claims/"),

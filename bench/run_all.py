@@ -6,12 +6,14 @@ Each benchmark prints its own figures as it runs; at the end this prints the rev
 (from ``bench/results/reviewer_pages[-quick].json``) and how each benchmark ended, and writes
 ``bench/results/run_all[-quick].json``. PostgreSQL and Redis on loopback are all it needs: the
 benchmarks create and fill their own databases (``factcheck_bench``, ``factcheck_load``,
-``factcheck_match_bench``, ``factcheck_match_overhead``; ``factcheck_bench_quick`` and
-``factcheck_match_bench_quick`` with ``--quick``) and never touch the one DATABASE_URL names.
+``factcheck_match_bench``, ``factcheck_match_overhead``, ``factcheck_e2e``, ``factcheck_next``;
+``factcheck_bench_quick`` and ``factcheck_match_bench_quick`` with ``--quick``) and Redis
+databases (9, 12, 13), and never touch the ones DATABASE_URL and CELERY_BROKER_URL name.
 
 ``--quick`` is the smoke size CI runs after the tests (a few minutes): 20,000 claims, a few
-repeats, no load test and no extraction evaluation (those need the spaCy model and the shared
-data sets). No timing is asserted anywhere: a benchmark fails only when it cannot run.
+repeats, 20 articles end to end, 10 seconds of "next claim", no load test and no extraction
+evaluation (those need the shared data sets). No timing is asserted anywhere: a benchmark fails
+only when it cannot run.
 
 The figures in the README come from the full run on the 2-core reference machine.
 """
@@ -55,6 +57,12 @@ def benches(quick: bool) -> list[tuple[str, list[str], dict[str, str]]]:
              [PYTHON, "bench/reviewer_pages.py", "--quick"], small),
             ("admin changelist (20,000 claims)",
              [PYTHON, "bench/admin_changelist.py", "--claims", "20000", "--repeats", "2"], small),
+        ]  # fmt: skip
+        found += [
+            ("end to end: 20 articles, extractor alone, 1 and 2 workers",
+             [PYTHON, "bench/end_to_end.py", "--quick"], {}),
+            ("next claim: 20 reviewers at once for 10 s",
+             [PYTHON, "bench/next_claim.py", "--quick"], {}),
         ]  # fmt: skip
         if dev.exists():
             found.append(
@@ -103,6 +111,16 @@ def benches(quick: bool) -> list[tuple[str, list[str], dict[str, str]]]:
             {},
         ),
         (
+            "end to end: 2,000 articles through the API, extractor alone, 1 and 2 workers",
+            [PYTHON, "bench/end_to_end.py"],
+            {},
+        ),
+        (
+            "next claim: 20 reviewers at once for 30 s (gunicorn, PostgreSQL)",
+            [PYTHON, "bench/next_claim.py"],
+            {},
+        ),
+        (
             "admin changelist at 1,000,000 claims (PostgreSQL)",
             [PYTHON, "bench/admin_changelist.py"],
             {},
@@ -134,6 +152,46 @@ def table(quick: bool) -> None:
             )
 
 
+def scaling_table(quick: bool) -> None:
+    """End to end and "next claim", from their results files."""
+    suffix = "-quick" if quick else ""
+    path = RESULTS / f"end_to_end{suffix}.json"
+    if path.exists():
+        data = json.loads(path.read_text())
+        print(f"\n== End to end: {data['articles']:,} articles, {data['words']:,} words "
+              f"({data['measured_at']})")  # fmt: skip
+        for run, name in (
+            ("alone", "extractor alone"),
+            ("1", "API + 1 worker"),
+            ("2", "API + 2 workers"),
+        ):
+            if run in data["runs"]:
+                r = data["runs"][run]
+                per_cpu = r.get("words_per_cpu_s", 0)
+                print(f"{name:52} {r['words_per_s']:>9,} words/s ({per_cpu:,} per CPU s)  "
+                      f"load {r['load_before'][0]:.2f}")  # fmt: skip
+        ratios = data["ratios"]
+        print(f"{'1 worker / extractor alone':52} {ratios['1_vs_alone']}x "
+              f"({ratios.get('1_vs_alone_cpu')}x per CPU s)   target >= 0.9x")  # fmt: skip
+        print(f"{'2 workers / 1 worker':52} {ratios['2_vs_1']}x   target >= 1.7x")
+        for run in ("1", "2"):
+            readings = [v for r in data["runs"].get(run, {}).get("rss", []) for k, v in r.items()
+                        if k != "articles"]  # fmt: skip
+            if readings:
+                pss = [v["pss_mb"] for v in readings]
+                print(
+                    f"{'worker PSS, run ' + run:52} {min(pss)}-{max(pss)} MB   target < 700 MB, flat"
+                )
+    path = RESULTS / f"next_claim{suffix}.json"
+    if path.exists():
+        data = json.loads(path.read_text())
+        figures = data["endpoints"].get("POST /claims/next/", {})
+        ok = all(check["ok"] for check in data["checks"])
+        print(f"\n== Next claim, {data['reviewers']} reviewers, {data['seconds']} s "
+              f"({data['measured_at']}): p50 {figures.get('p50_ms')} ms, p95 {figures.get('p95_ms')} ms "
+              f"(target < 50 ms); checks {'all passed' if ok else 'FAILED'}")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke size, as CI runs it")
@@ -151,6 +209,7 @@ def main() -> int:
         if result.returncode:
             print(f"{name} failed with exit code {result.returncode}")
     table(args.quick)
+    scaling_table(args.quick)
     print("\n== Benchmarks")
     for outcome in outcomes:
         state = "ok" if outcome["exit_code"] == 0 else f"FAILED ({outcome['exit_code']})"

@@ -15,18 +15,11 @@ import json
 import os
 import resource
 import sys
-from importlib.abc import MetaPathFinder
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FACTCHECK_SHARED_DATA", REPO.parent / "shared" / "data"))
 LONGEST = 3
-
-
-class NoTorch(MetaPathFinder):
-    def find_spec(self, name: str, path: object, target: object = None) -> None:
-        if name == "torch" or name.startswith("torch."):
-            raise ModuleNotFoundError(f"No module named {name!r}")
 
 
 def rss_mb() -> float:
@@ -44,7 +37,8 @@ def main() -> None:
     parser.add_argument("--with-torch", action="store_true", help="let spaCy's thinc load torch")
     args = parser.parse_args()
     if not args.with_torch:
-        sys.meta_path.insert(0, NoTorch())
+        sys.path.insert(0, str(REPO / "bench" / "_no_torch"))
+        import sitecustomize  # noqa: F401 - refuses torch from here on
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     import django

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -80,9 +80,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         selectors.claim_queue(filters=filters), settings.FACTCHECK_QUEUE_PAGE_SIZE
     )
     paginator.cap = selectors.queue_count_cap(filters)
-    page = paginator.get_page(request.GET.get("page"))
+    try:
+        page = paginator.page_for(request.GET)
+    except selectors.InvalidCursor as exc:
+        return _bad_page_link(exc)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     return render(
         request,
         "claims/queue.html",
@@ -98,6 +102,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "status_querystring": _without(query, "status", "all"),
         },
     )
+
+
+def _bad_page_link(exc: selectors.InvalidCursor) -> HttpResponse:
+    return HttpResponseBadRequest(f"after/before: {exc} Go back to the first page.")
 
 
 def _without(query: Any, *names: str) -> str:
@@ -390,9 +398,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
         user = None
     elif editor and id_from_text(who) is not None:
         user = selectors.reviewer_list().filter(pk=id_from_text(who)).first() or request.user
-    page = selectors.BoundedPaginator(selectors.verdict_list(reviewer=user), 50).get_page(
-        request.GET.get("page")
-    )
+    try:
+        page = selectors.BoundedPaginator(selectors.verdict_list(reviewer=user), 50).page_for(
+            request.GET
+        )
+    except selectors.InvalidCursor as exc:
+        return _bad_page_link(exc)
     return render(
         request,
         "claims/my_work.html",

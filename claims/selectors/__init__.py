@@ -83,6 +83,7 @@ from claims.selectors.paging import (
     COUNT_CAP,
     BoundedPage,
     BoundedPaginator,
+    InvalidCursor,
     queryset_count_bounded,
 )
 from claims.selectors.stats import (
@@ -97,6 +98,7 @@ from claims.selectors.webhooks import webhook_delivery_list, webhook_endpoint_li
 __all__ = [
     "ASSIGNEE_NOBODY",
     "COUNT_CAP",
+    "InvalidCursor",
     "COUNT_TIMEOUT_MS",
     "EXACT_COUNT_BELOW",
     "HIDDEN_BY_DEFAULT_KINDS",
