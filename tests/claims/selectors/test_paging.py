@@ -215,3 +215,21 @@ def test_an_ordering_on_the_id_alone_pages_by_it_too():
     claims = ClaimFactory.create_batch(5)
     pages = _walk(selectors.BoundedPaginator(Claim.objects.order_by("-id"), 2))
     assert [pk for page in pages for pk in page] == [c.pk for c in reversed(claims)]
+
+
+def test_a_claim_judged_between_reading_the_ids_and_the_rows_is_left_out_not_an_error(
+    monkeypatch,
+):
+    claims = ClaimFactory.create_batch(3)
+    paginator = selectors.BoundedPaginator(
+        Claim.objects.filter(status=Claim.Status.NEW).order_by("id"), 10
+    )
+    read_rows = paginator._rows
+
+    def judged_meanwhile(ids):
+        # Another reviewer's verdict lands after this page read its ids (seen as a 500 under load).
+        Claim.objects.filter(pk=ids[0]).update(status=Claim.Status.VERDICT)
+        return read_rows(ids)
+
+    monkeypatch.setattr(paginator, "_rows", judged_meanwhile)
+    assert [c.pk for c in paginator.page(1).object_list] == [claims[1].pk, claims[2].pk]
