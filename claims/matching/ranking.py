@@ -1,7 +1,10 @@
 """The re-ranker: a linear combination of the lexical score and the embedding similarities.
 
 Pure numpy. The weights are learned on ``train.jsonl`` and chosen on ``dev.jsonl`` by
-``workers.training.train_matcher`` and committed as ``artifact/ranker.json``.
+``workers.training.train_matcher`` and committed as ``artifact/ranker.json``: the top-level
+weights for the in-memory archive and SQLite (FTS5 BM25), and under ``"backends"`` the weights
+fitted on what another database's full-text search produces (PostgreSQL's ``ts_rank`` and
+stemmer rank the candidates differently, so the lexical feature means something else there).
 """
 
 import json
@@ -47,6 +50,12 @@ def features(
 class Ranker:
     weights: tuple[float, ...]
     bias: float = 0.0
+    # (database vendor, its own weights), for the backends whose features differ from SQLite's.
+    backends: tuple[tuple[str, "Ranker"], ...] = ()
+
+    def for_backend(self, vendor: str) -> "Ranker":
+        """The weights fitted on ``vendor``'s features (``connection.vendor``), else these."""
+        return dict(self.backends).get(vendor, self)
 
     def score(self, rows: np.ndarray) -> np.ndarray:
         """Higher is a likelier match; only the order matters."""
@@ -62,4 +71,16 @@ def ranker(path: str | None = None) -> Ranker:
     data = json.loads(file.read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"ranker features {data['features']} differ from {FEATURES}")
-    return Ranker(tuple(float(w) for w in data["weights"]), float(data.get("bias", 0.0)))
+    backends = tuple(
+        (str(vendor), _weights(fitted, f"{file}: backends.{vendor}"))
+        for vendor, fitted in data.get("backends", {}).items()
+    )
+    top = _weights(data, str(file))
+    return Ranker(top.weights, top.bias, backends)
+
+
+def _weights(data: dict, where: str) -> Ranker:
+    weights = tuple(float(w) for w in data["weights"])
+    if len(weights) != len(FEATURES):
+        raise ValueError(f"{where}: {len(weights)} weights for {len(FEATURES)} features")
+    return Ranker(weights, float(data.get("bias", 0.0)))

@@ -71,6 +71,7 @@ from claims.selectors.dashboard import (
 )
 from claims.selectors.matching import (
     MatchResult,
+    archive_candidate_features,
     archive_entries_stale,
     archive_match,
     articles_to_backfill,
@@ -121,6 +122,7 @@ __all__ = [
     "agreement_units",
     "api_token_list",
     "archive_entries_stale",
+    "archive_candidate_features",
     "archive_match",
     "articles_to_backfill",
     "claims_without_archive_entry",

@@ -146,6 +146,16 @@ ORDER BY best.score DESC, best.id
 """
 
 
+def archive_candidate_features(
+    *, text: str, vector: np.ndarray
+) -> tuple[list[tuple[int, int | None, float, bytes]], np.ndarray]:
+    """The lexical candidates of ``text`` (as ``archive_lexical_candidates``) and one row of
+    ``ranking.FEATURES`` for each: what the re-ranker sees, also what it is fitted on."""
+    found = archive_lexical_candidates(text=text)
+    texts, titles = unpack_vectors([blob for *_, blob in found])
+    return found, features(vector, texts, titles, np.array([f[2] for f in found], np.float32))
+
+
 def archive_match(
     *,
     text: str,
@@ -162,12 +172,11 @@ def archive_match(
     rows (with their claim, fact-check and verdict), a page at a time until ``limit`` pass the
     filters. ``published_only`` (partners): our claims appear only with a published verdict.
     ``min_similarity``: only entries at least this similar (cosine) are considered."""
-    found = archive_lexical_candidates(text=text)
+    found, rows = archive_candidate_features(text=text, vector=vector)
     if not found:
         return []
-    texts, titles = unpack_vectors([blob for *_, blob in found])
-    rows = features(vector, texts, titles, np.array([f[2] for f in found], np.float32))
-    scores = ranker.score(rows)
+    # Weights fitted on this database's own lexical scores (ts_rank is not BM25).
+    scores = ranker.for_backend(connection.vendor).score(rows)
     order = [
         int(i)
         for i in np.argsort(-scores, kind="stable")

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from claims.models import ExternalFactCheck
 
@@ -55,3 +56,26 @@ def test_a_missing_file_is_refused_naming_it(tmp_path):
             "--data",
             str(tmp_path / "nothing.jsonl"),
         )
+
+
+def test_through_the_database_it_uses_and_names_the_weights_fitted_on_that_database(
+    tmp_path, capsys
+):
+    archive, data = _files(tmp_path)
+    ranker = tmp_path / "ranker.json"
+    lexical_only = {"weights": [0, 0, 0, 1], "bias": 0}
+    ranker.write_text(
+        json.dumps(
+            {
+                "features": ["cos_text", "cos_title", "cos_best", "lexical"],
+                "weights": [1, 0, 1, 0],
+                "bias": 0,
+                "backends": {connection.vendor: lexical_only},
+            }
+        )
+    )
+    args = ["--archive", str(archive), "--data", str(data), "--ranker", str(ranker)]
+    call_command("evaluate_matching", *args, "--through-database")
+    assert f"weights fitted on {connection.vendor} candidates" in capsys.readouterr().out
+    call_command("evaluate_matching", *args)
+    assert "weights fitted on in-memory (SQLite FTS5) candidates" in capsys.readouterr().out

@@ -3,7 +3,8 @@
 ``--through-database`` ranks through the configured database with the production code
 (``selectors.archive_match``), after importing the archive into it as fact-checks (as
 ``import_factchecks`` would; ones already there are skipped): PostgreSQL's ``ts_rank`` and
-stemmer instead of the in-memory SQLite FTS5 twin."""
+stemmer instead of the in-memory SQLite FTS5 twin, with the ranker's weights for that database
+when ``ranker.json`` has them (``train_matcher --through-database``)."""
 
 import json
 import time
@@ -55,8 +56,14 @@ class Command(BaseCommand):
                     return archive.rank(text, vector, weights)
         except (ValueError, KeyError) as exc:
             raise CommandError(f"cannot read the archive or ranker: {exc}") from None
-        where = "through the database" if options["through_database"] else "in memory"
+        where = "in memory"
+        fitted_on = "in-memory (SQLite FTS5) candidates"
+        if options["through_database"]:
+            where = f"through the database ({connection.vendor})"
+            if weights.for_backend(connection.vendor) is not weights:
+                fitted_on = f"{connection.vendor} candidates"
         self.stdout.write(f"archive {options['archive']}: {size:,} claims, ranked {where}")
+        self.stdout.write(f"ranker weights fitted on {fitted_on}")
         self.stdout.write(f"{'file':<24} {'queries':>7} {'MAP@5':>6} {'R@1':>6} {'R@5':>6} "
                           f"{'p50 ms':>7} {'p95 ms':>7}")  # fmt: skip
         for path in options["data"]:

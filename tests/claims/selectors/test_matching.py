@@ -1,0 +1,60 @@
+import pytest
+from django.db import connection
+
+from claims import selectors, services
+from claims.matching.encoder import sentence_encoder
+from claims.matching.formats import FactCheckRecord
+from claims.matching.ranking import FEATURES, Ranker
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = [
+    "Drinking bleach cures the flu within two days.",
+    "Bleach in drinking water cures nothing, officials say.",
+    "A flu vaccine causes the flu in two days.",
+]
+QUERY = "bleach cures the flu in two days"
+
+
+def _archive() -> None:
+    services.factchecks_import(
+        records=[
+            FactCheckRecord(
+                source_key=f"test:{i}", claim_reviewed=text, rating="False", outlet="Checker"
+            )
+            for i, text in enumerate(TEXTS)
+        ],
+        encoder=sentence_encoder(),
+    )
+
+
+def _ranked(weights: Ranker) -> list[str]:
+    vector = sentence_encoder().encode([QUERY])[0]
+    results = selectors.archive_match(text=QUERY, vector=vector, ranker=weights, limit=3)
+    return [r.entry.text for r in results]
+
+
+def test_the_candidates_come_with_one_row_of_features_each():
+    _archive()
+    vector = sentence_encoder().encode([QUERY])[0]
+    found, rows = selectors.archive_candidate_features(text=QUERY, vector=vector)
+    assert len(found) == len(TEXTS)
+    assert rows.shape == (len(TEXTS), len(FEATURES))
+    assert rows[:, 3].max() == pytest.approx(1.0)  # the lexical score, scaled to the best's
+
+
+def test_it_ranks_with_the_weights_fitted_on_this_databases_own_features():
+    _archive()
+    plain = Ranker((1.0, 0.0, 0.0, 0.0))
+    reversed_here = Ranker(plain.weights, backends=((connection.vendor, Ranker((-1.0, 0, 0, 0))),))
+    reversed_elsewhere = Ranker(plain.weights, backends=(("elsewhere", Ranker((-1.0, 0, 0, 0))),))
+    assert _ranked(plain)[0] == TEXTS[0]
+    assert _ranked(reversed_here) == list(reversed(_ranked(plain)))
+    assert _ranked(reversed_elsewhere) == _ranked(plain)
+
+
+def test_a_text_without_content_words_has_no_candidates():
+    _archive()
+    vector = sentence_encoder().encode(["the and of"])[0]
+    found, rows = selectors.archive_candidate_features(text="the and of", vector=vector)
+    assert found == [] and rows.shape == (0, len(FEATURES))
