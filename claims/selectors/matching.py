@@ -1,6 +1,7 @@
 """Reads for matching: the archive's lexical candidates, re-ranked by the sentence embeddings."""
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,28 +43,58 @@ class MatchResult:
     factcheck: ExternalFactCheck | None
 
 
-def archive_lexical_candidates(
-    *, text: str, limit: int = CANDIDATES
-) -> list[tuple[int, int | None, float, bytes]]:
+Candidate = tuple[int, int | None, float, bytes]
+
+
+def archive_lexical_candidates(*, text: str, limit: int = CANDIDATES) -> list[Candidate]:
     """(entry id, its claim's id, lexical score, stored embeddings) of the best ``limit`` entries
     sharing words with ``text``: one query on PostgreSQL (the embeddings joined in), two reads on
     SQLite."""
-    terms = search_terms(text)
-    if not terms:
-        return []
+    return archive_lexical_candidates_many(texts=[text], limit=limit)[0]
+
+
+def archive_lexical_candidates_many(
+    *, texts: Sequence[str], limit: int = CANDIDATES
+) -> list[list[Candidate]]:
+    """``archive_lexical_candidates`` of each text, in two round trips on PostgreSQL however many
+    texts (an article's claims): their lexemes in one query, all their candidates in another."""
+    terms = [search_terms(text) for text in texts]
+    if connection.vendor != "postgresql":
+        return [_sqlite_candidates(t, limit=limit) if t else [] for t in terms]
+    found: list[list[Candidate]] = [[] for _ in texts]
+    asked = [(n, " ".join(t)) for n, t in enumerate(terms) if t]
+    if not asked:
+        return found
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_PG_LEXEMES, [" ".join(terms)])
-            shares, total = _pg_term_shares()
-            kept = rarest_terms(
-                [row[0] for row in cursor.fetchall()],
-                lambda lexeme: round(shares.get(lexeme, 0.0) * total),
-                total=total,
-            )
-            if not kept:
-                return []
-            cursor.execute(_PG_CANDIDATES, {"lexemes": kept, "per_term": PER_TERM, "limit": limit})
-            return [(int(i), c, float(s), bytes(v)) for i, c, s, v in cursor.fetchall()]
+        cursor.execute(_PG_LEXEMES, [[n for n, _ in asked], [t for _, t in asked]])
+        lexemes: dict[int, list[str]] = {}
+        for n, lexeme in cursor.fetchall():
+            lexemes.setdefault(int(n), []).append(str(lexeme))
+        shares, total = _pg_term_shares()
+        kept = {
+            n: rarest_terms(words, lambda x: round(shares.get(x, 0.0) * total), total=total)
+            for n, words in lexemes.items()
+        }
+        queries = [(n, " ".join(words)) for n, words in kept.items() if words]
+        if not queries:
+            return found
+        cursor.execute(
+            _PG_CANDIDATES,
+            {
+                "numbers": [n for n, _ in queries],
+                "words": [w for _, w in queries],
+                "per_term": PER_TERM,
+                "limit": limit,
+            },
+        )
+        for n, i, c, score, vector in cursor.fetchall():
+            found[int(n)].append((int(i), c, float(score), bytes(vector)))
+    return found
+
+
+def _sqlite_candidates(terms: list[str], *, limit: int) -> list[Candidate]:
+    """The FTS5 twin of the PostgreSQL query, then the candidates' embeddings."""
+    with connection.cursor() as cursor:
 
         def count(term: str) -> int:
             cursor.execute(
@@ -119,41 +150,62 @@ SELECT unnest(most_common_elems::text::text[]), unnest(most_common_elem_freqs)
 FROM pg_stats
 WHERE schemaname = current_schema() AND tablename = 'claims_archiveentry' AND attname = 'search'
 """
-_PG_LEXEMES = "SELECT unnest(tsvector_to_array(to_tsvector('english', %s)))"
+# Each text's lexemes, numbered by the text they come from.
+_PG_LEXEMES = """
+SELECT q.n, unnest(tsvector_to_array(to_tsvector('english', q.text)))
+FROM unnest(%s::int[], %s::text[]) AS q(n, text)
+"""
 
-# ``fts5_candidates`` in SQL, for the rarest lexemes (chosen by ``rarest_terms``): up to PER_TERM
-# entries for each (GIN lookups), ranked by all of them, with their embeddings. One round trip.
+# ``fts5_candidates`` in SQL, for each text's rarest lexemes (chosen by ``rarest_terms``; each
+# text's joined by spaces, which no lexeme holds): up to PER_TERM entries per lexeme (GIN
+# lookups), ranked by all of the text's lexemes, with their embeddings. One round trip. Constant
+# arrays, not JSON: the planner then knows how many texts there are (told 100, it estimated a
+# cost high enough to JIT-compile the query, 20 ms of CPU, for a single text).
 _PG_CANDIDATES = """
-WITH terms AS (
-    SELECT unnest(%(lexemes)s::text[]) AS lexeme
-), any_term AS (
-    SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS q FROM terms
-), hits AS (
-    SELECT DISTINCT hit.id FROM terms, LATERAL (
-        SELECT id FROM claims_archiveentry
-        WHERE search @@ quote_literal(terms.lexeme)::tsquery
-        LIMIT %(per_term)s
-    ) AS hit
-), best AS (
-    SELECT e.id, e.claim_id, ts_rank(e.search, any_term.q) AS score
-    FROM hits JOIN claims_archiveentry e USING (id), any_term
+WITH asked AS (
+    SELECT n, string_to_array(words, ' ') AS lexemes,
+           (SELECT string_agg(quote_literal(l), ' | ')
+            FROM unnest(string_to_array(words, ' ')) AS l)::tsquery AS q
+    FROM unnest(%(numbers)s::int[], %(words)s::text[]) AS text(n, words)
+)
+SELECT asked.n, best.id, best.claim_id, best.score, v.embedding
+FROM asked CROSS JOIN LATERAL (
+    SELECT e.id, e.claim_id, ts_rank(e.search, asked.q) AS score
+    FROM claims_archiveentry e
+    WHERE e.id IN (
+        SELECT hit.id FROM unnest(asked.lexemes) AS t(lexeme), LATERAL (
+            SELECT id FROM claims_archiveentry
+            WHERE search @@ quote_literal(t.lexeme)::tsquery
+            LIMIT %(per_term)s
+        ) AS hit
+    )
     ORDER BY score DESC, e.id
     LIMIT %(limit)s
-)
-SELECT best.id, best.claim_id, best.score, v.embedding
-FROM best JOIN claims_archivevector v ON v.entry_id = best.id
-ORDER BY best.score DESC, best.id
+) AS best
+JOIN claims_archivevector v ON v.entry_id = best.id
+ORDER BY asked.n, best.score DESC, best.id
 """
 
 
 def archive_candidate_features(
     *, text: str, vector: np.ndarray
-) -> tuple[list[tuple[int, int | None, float, bytes]], np.ndarray]:
+) -> tuple[list[Candidate], np.ndarray]:
     """The lexical candidates of ``text`` (as ``archive_lexical_candidates``) and one row of
     ``ranking.FEATURES`` for each: what the re-ranker sees, also what it is fitted on."""
-    found = archive_lexical_candidates(text=text)
-    texts, titles = unpack_vectors([blob for *_, blob in found])
-    return found, features(vector, texts, titles, np.array([f[2] for f in found], np.float32))
+    return archive_candidate_features_many(texts=[text], vectors=vector[None, :])[0]
+
+
+def archive_candidate_features_many(
+    *, texts: Sequence[str], vectors: np.ndarray
+) -> list[tuple[list[Candidate], np.ndarray]]:
+    """``archive_candidate_features`` of each text (with its embedding), the candidates of all
+    of them read at once (``archive_lexical_candidates_many``)."""
+    out = []
+    for found, vector in zip(archive_lexical_candidates_many(texts=texts), vectors, strict=True):
+        stored_texts, titles = unpack_vectors([blob for *_, blob in found])
+        lexical = np.array([f[2] for f in found], np.float32)
+        out.append((found, features(vector, stored_texts, titles, lexical)))
+    return out
 
 
 def archive_match(
@@ -165,14 +217,17 @@ def archive_match(
     exclude_claim_ids: frozenset[int] = frozenset(),
     published_only: bool = False,
     min_similarity: float | None = None,
+    candidates: tuple[list[Candidate], np.ndarray] | None = None,
 ) -> list[MatchResult]:
     """The ``limit`` archive entries most likely to be ``text`` restated, best first.
 
     The candidates are ranked from their ids and vectors alone; only the best few are loaded as
     rows (with their claim, fact-check and verdict), a page at a time until ``limit`` pass the
     filters. ``published_only`` (partners): our claims appear only with a published verdict.
-    ``min_similarity``: only entries at least this similar (cosine) are considered."""
-    found, rows = archive_candidate_features(text=text, vector=vector)
+    ``min_similarity``: only entries at least this similar (cosine) are considered.
+    ``candidates``: ``archive_candidate_features`` of the text, when the caller read them already
+    (for all of an article's claims at once)."""
+    found, rows = candidates or archive_candidate_features(text=text, vector=vector)
     if not found:
         return []
     # Weights fitted on this database's own lexical scores (ts_rank is not BM25).

@@ -25,7 +25,11 @@ from claims.models import (
     Rating,
     Verdict,
 )
-from claims.selectors.matching import archive_match
+from claims.selectors.matching import (
+    Candidate,
+    archive_candidate_features_many,
+    archive_match,
+)
 from claims.services.audit import audit_record_claim
 from claims.services.triage import claims_mark_duplicate
 from claims.services.verdicts import verdict_set
@@ -151,9 +155,13 @@ def article_match_claims(*, article_id: int, encoder: Encoder, ranker: Ranker) -
         vectors = _claims_vectors(claims, encoder)
         ClaimMatch.objects.filter(claim__in=claims).delete()
         same_article = frozenset(c.pk for c in claims)
+        # All the claims' candidates in two round trips, not two per claim.
+        found = archive_candidate_features_many(texts=[c.text for c in claims], vectors=vectors)
         return sum(
-            _claim_store_matches(claim, vector, ranker, exclude_claim_ids=same_article)
-            for claim, vector in zip(claims, vectors, strict=True)
+            _claim_store_matches(
+                claim, vector, ranker, exclude_claim_ids=same_article, candidates=candidates
+            )
+            for claim, vector, candidates in zip(claims, vectors, found, strict=True)
         )
 
 
@@ -216,9 +224,12 @@ def claims_backfill_matches(
         siblings = frozenset(
             Claim.objects.filter(article_id=article_id).values_list("id", flat=True)
         )
-        for i in indexes:
+        found = archive_candidate_features_many(
+            texts=[claims[i].text for i in indexes], vectors=vectors[indexes]
+        )
+        for i, candidates in zip(indexes, found, strict=True):
             matched += _claim_store_matches(
-                claims[i], vectors[i], ranker, exclude_claim_ids=siblings
+                claims[i], vectors[i], ranker, exclude_claim_ids=siblings, candidates=candidates
             )
     return BackfillSummary(articles=len(by_article), claims=len(claims), matched=matched)
 
@@ -269,10 +280,17 @@ def claim_store_matches(
 
 
 def _claim_store_matches(
-    claim: Claim, vector: np.ndarray, ranker: Ranker, *, exclude_claim_ids: frozenset[int]
+    claim: Claim,
+    vector: np.ndarray,
+    ranker: Ranker,
+    *,
+    exclude_claim_ids: frozenset[int],
+    candidates: tuple[list[Candidate], np.ndarray] | None = None,
 ) -> int:
-    """``claim_store_matches`` for a claim the caller has locked and cleared of its matches."""
+    """``claim_store_matches`` for a claim the caller has locked and cleared of its matches
+    (``candidates``: its ``archive_candidate_features`` when the caller read them already)."""
     kept = archive_match(
+        candidates=candidates,
         text=claim.text,
         vector=vector,
         ranker=ranker,

@@ -58,3 +58,11 @@ def test_a_text_without_content_words_has_no_candidates():
     vector = sentence_encoder().encode(["the and of"])[0]
     found, rows = selectors.archive_candidate_features(text="the and of", vector=vector)
     assert found == [] and rows.shape == (0, len(FEATURES))
+
+
+def test_the_candidates_of_many_texts_read_at_once_are_each_texts_own():
+    _archive()
+    texts = [QUERY, "the and of", "a flu vaccine in two days", "officials say drinking water"]
+    together = selectors.archive_lexical_candidates_many(texts=texts)
+    assert together == [selectors.archive_lexical_candidates(text=t) for t in texts]
+    assert together[1] == [] and all(together[i] for i in (0, 2, 3))

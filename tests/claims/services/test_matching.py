@@ -134,3 +134,32 @@ def test_reusing_a_match_of_another_claim_fails_and_writes_nothing(reviewer) -> 
     with pytest.raises(ClaimMatch.DoesNotExist):
         services.verdict_reuse(claim_id=other.pk, match_id=match.pk, reviewer=reviewer)
     assert not Verdict.objects.filter(claim=other).exists()
+
+
+def _queries_to_match(article) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.article_match_claims(
+            article_id=article.pk, encoder=sentence_encoder(), ranker=ranker()
+        )
+    return len(queries)
+
+
+def test_an_articles_claims_are_matched_in_as_many_queries_however_many_claims() -> None:
+    services.factchecks_import(records=[FACTCHECK], encoder=sentence_encoder())
+    one, three = ArticleFactory(), ArticleFactory()
+    ClaimFactory(article=one, text="Drinking vinegar cures the common cold.", position=0)
+    for position, text in enumerate(
+        [
+            "Chewing ice cures a headache within minutes.",
+            "Eating garlic cures the flu overnight.",
+            "Drinking hot water cures a sore throat.",
+        ]
+    ):
+        ClaimFactory(article=three, text=text, position=position)
+    # Embedded (and stored) once; then what a re-split's matching costs, all below the threshold.
+    _queries_to_match(one), _queries_to_match(three)
+    assert not ClaimMatch.objects.exists()
+    assert _queries_to_match(three) == _queries_to_match(one)
