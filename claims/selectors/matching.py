@@ -160,7 +160,9 @@ FROM unnest(%s::int[], %s::text[]) AS q(n, text)
 # text's joined by spaces, which no lexeme holds): up to PER_TERM entries per lexeme (GIN
 # lookups), ranked by all of the text's lexemes, with their embeddings. One round trip. Constant
 # arrays, not JSON: the planner then knows how many texts there are (told 100, it estimated a
-# cost high enough to JIT-compile the query, 20 ms of CPU, for a single text).
+# cost high enough to JIT-compile the query, 20 ms of CPU, for a single text). The hits are
+# ranked from the rows their index lookup read (not fetched again by id: a third less of the
+# server's CPU); an entry found by several lexemes has one score, so DISTINCT ON keeps it once.
 _PG_CANDIDATES = """
 WITH asked AS (
     SELECT n, string_to_array(words, ' ') AS lexemes,
@@ -170,16 +172,13 @@ WITH asked AS (
 )
 SELECT asked.n, best.id, best.claim_id, best.score, v.embedding
 FROM asked CROSS JOIN LATERAL (
-    SELECT e.id, e.claim_id, ts_rank(e.search, asked.q) AS score
-    FROM claims_archiveentry e
-    WHERE e.id IN (
-        SELECT hit.id FROM unnest(asked.lexemes) AS t(lexeme), LATERAL (
-            SELECT id FROM claims_archiveentry
-            WHERE search @@ quote_literal(t.lexeme)::tsquery
-            LIMIT %(per_term)s
-        ) AS hit
-    )
-    ORDER BY score DESC, e.id
+    SELECT DISTINCT ON (score, hit.id) hit.id, hit.claim_id, ts_rank(hit.search, asked.q) AS score
+    FROM unnest(asked.lexemes) AS t(lexeme), LATERAL (
+        SELECT id, claim_id, search FROM claims_archiveentry
+        WHERE search @@ quote_literal(t.lexeme)::tsquery
+        LIMIT %(per_term)s
+    ) AS hit
+    ORDER BY score DESC, hit.id
     LIMIT %(limit)s
 ) AS best
 JOIN claims_archivevector v ON v.entry_id = best.id
