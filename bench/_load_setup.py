@@ -175,18 +175,7 @@ class Processes:
     def cpu_seconds(self, name: str) -> float:
         """CPU (user + system) used so far by a process and its children: those running now and
         those it has reaped (gunicorn's master and its workers, even a worker it replaced)."""
-        pid = self.running[name].pid
-        total = 0.0
-        for path in Path("/proc").glob("[0-9]*/stat"):
-            with suppress(OSError, IndexError, ValueError):
-                # The fields after the command name, which may itself hold spaces or brackets.
-                fields = path.read_text().rsplit(")", 1)[1].split()
-                ppid, utime, stime, cutime, cstime = (int(fields[i]) for i in (1, 11, 12, 13, 14))
-                if int(path.parent.name) == pid:
-                    total += utime + stime + cutime + cstime
-                elif ppid == pid:
-                    total += utime + stime
-        return total / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds_tree(self.running[name].pid)
 
     def stop(self) -> None:
         for proc in self.running.values():
