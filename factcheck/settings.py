@@ -324,6 +324,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 500)
+# Celery closes the worker's database connection around every task unless this is set; with it,
+# only every this many tasks, and factcheck/celery.py applies CONN_MAX_AGE and drops a broken
+# connection around each task as Django does around a request.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 100, minimum=1)
 # Scaling out: a queue of its own for splitting articles (CPU-heavy, spaCy), so the sweep and the
 # stats rollup never wait behind a backlog of splits. Empty: every task on Celery's default queue.
 # When set, run workers with `-Q <name>` for splitting and at least one with `-Q celery`.

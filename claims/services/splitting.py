@@ -33,6 +33,16 @@ SWEEP_TASK_NAME = "workers.sweep_articles"
 
 # Claims in these statuses, or with any verdict, are people's work: a re-split would discard it.
 _WORKED_ON_STATUSES = (Claim.Status.IN_REVIEW, Claim.Status.VERDICT, Claim.Status.DISMISSED)
+# What storing the claims changes on the article row.
+_SPLIT_FIELDS = (
+    "status",
+    "status_changed_at",
+    "split_at",
+    "split_token",
+    "failure_reason",
+    "extractor_version",
+    "updated_at",
+)
 
 
 class ExtractionRefused(Exception):
@@ -198,8 +208,11 @@ def _article_store_claims(
     if article.status != Article.Status.SPLITTING or article.split_token != token:
         # Our lease ran out and another worker took the article over; its result stands.
         return SplitOutcome("skipped", reason="another worker took the article over")
+    # A first split (the usual case) has no claims to protect, re-link or delete: one query
+    # says so instead of the four below.
+    resplit = article.claims.exists()
     # Duplicate links are the extractor's own work; anything a person did to a claim is not.
-    if article_claims_worked_on(article_id=article.pk):
+    if resplit and article_claims_worked_on(article_id=article.pk):
         reason = (
             "Re-split refused: this article's claims are already being reviewed, and replacing "
             "them would discard that work. The existing claims are kept."
@@ -212,28 +225,26 @@ def _article_store_claims(
         audit_record(action=AuditEvent.Action.SPLIT_FAILED, article=article, message=reason)
         return SplitOutcome("refused", reason=reason)
 
-    # Other articles' claims that restate these must not be left duplicates of nothing.
-    claim_duplicates_relink(article_id=article.pk)
-    article.claims.all().delete()
+    if resplit:
+        # Other articles' claims that restate these must not be left duplicates of nothing.
+        claim_duplicates_relink(article_id=article.pk)
+        article.claims.all().delete()
+    fingerprints = [_fingerprint_hash(c.fingerprint) for c in candidates]
+    # Read after the re-linking above, which may have reopened a claim elsewhere.
+    elsewhere = _first_statements_elsewhere(article_id=article.pk, fingerprints=fingerprints)
     claims = Claim.objects.bulk_create(
-        Claim(
+        _claim_row(
             article=article,
             position=position,
-            text=c.text,
-            sentence=c.sentence,
-            start=c.start,
-            end=c.end,
-            kind=c.kind,
-            score=c.score,
-            entities=c.entities,
-            quantities=c.quantities,
-            speaker=c.speaker[:300],
-            speaker_via=c.speaker_via[:300],
-            fingerprint=_fingerprint_hash(c.fingerprint),
+            candidate=c,
+            fingerprint=fingerprint,
+            # A restatement within the article wins; it is linked once the rows have ids.
+            duplicate_of_id=elsewhere.get(fingerprint) if c.duplicate_of is None else None,
         )
-        for position, c in enumerate(candidates)
+        for position, (c, fingerprint) in enumerate(zip(candidates, fingerprints, strict=True))
     )
-    duplicates = _link_duplicates(claims, [c.duplicate_of for c in candidates])
+    duplicates = sum(1 for c in claims if c.duplicate_of_id is not None)
+    duplicates += _link_restatements(claims, [c.duplicate_of for c in candidates])
     now = timezone.now()
     article.status = Article.Status.SPLIT
     article.status_changed_at = now
@@ -241,7 +252,8 @@ def _article_store_claims(
     article.split_token = None
     article.failure_reason = notice
     article.extractor_version = version
-    article.save()
+    # Only what changed: the body, by far the largest column, is not written again.
+    article.save(update_fields=_SPLIT_FIELDS)
     audit_record(
         action=AuditEvent.Action.SPLIT,
         article=article,
@@ -258,30 +270,63 @@ def _fingerprint_hash(fingerprint: str) -> str:
     return hashlib.sha256(fingerprint.encode("utf-8")).hexdigest() if fingerprint else ""
 
 
-def _link_duplicates(claims: list[Claim], duplicate_of: Sequence[int | None]) -> int:
-    """Mark claims that restate an earlier one: in this article (as the extractor found), or in
-    another article (same fingerprint), so a reviewer judges each claim once."""
-    if not claims:
-        return 0
-    fingerprints = {c.fingerprint for c in claims if c.fingerprint}
-    elsewhere: dict[str, int] = {}
+def _claim_row(
+    *,
+    article: Article,
+    position: int,
+    candidate: CandidateLike,
+    fingerprint: str,
+    duplicate_of_id: int | None,
+) -> Claim:
+    c = candidate
+    return Claim(
+        article=article,
+        position=position,
+        text=c.text,
+        sentence=c.sentence,
+        start=c.start,
+        end=c.end,
+        kind=c.kind,
+        score=c.score,
+        entities=c.entities,
+        quantities=c.quantities,
+        speaker=c.speaker[:300],
+        speaker_via=c.speaker_via[:300],
+        fingerprint=fingerprint,
+        duplicate_of_id=duplicate_of_id,
+        status=Claim.Status.DUPLICATE if duplicate_of_id is not None else Claim.Status.NEW,
+    )
+
+
+def _first_statements_elsewhere(*, article_id: int, fingerprints: Sequence[str]) -> dict[str, int]:
+    """The earliest first statement in another article of each fingerprint that has one, so a
+    claim that restates it is stored as its duplicate and a reviewer judges each claim once."""
+    wanted = {f for f in fingerprints if f}
+    if not wanted:
+        return {}
     earlier = (
-        Claim.objects.filter(fingerprint__in=fingerprints, duplicate_of__isnull=True)
+        Claim.objects.filter(fingerprint__in=wanted, duplicate_of__isnull=True)
         .exclude(status=Claim.Status.DUPLICATE)
-        .exclude(article_id=claims[0].article_id)
+        .exclude(article_id=article_id)
         .order_by("created_at", "id")
         .values_list("fingerprint", "id")
     )
+    elsewhere: dict[str, int] = {}
     for fingerprint, claim_id in earlier:
         elsewhere.setdefault(fingerprint, claim_id)
+    return elsewhere
+
+
+def _link_restatements(claims: list[Claim], duplicate_of: Sequence[int | None]) -> int:
+    """Mark claims that restate an earlier one in the same article, as the extractor found."""
     linked = []
     for claim, index in zip(claims, duplicate_of, strict=True):
-        target = claims[index].pk if index is not None else elsewhere.get(claim.fingerprint)
-        if target is not None and target != claim.pk:
-            claim.duplicate_of_id = target
+        if index is not None and claims[index].pk != claim.pk:
+            claim.duplicate_of_id = claims[index].pk
             claim.status = Claim.Status.DUPLICATE
             linked.append(claim)
-    Claim.objects.bulk_update(linked, ["duplicate_of", "status"])
+    if linked:
+        Claim.objects.bulk_update(linked, ["duplicate_of", "status"])
     return len(linked)
 
 

@@ -92,3 +92,27 @@ def test_a_worker_killed_mid_split_loses_nothing_and_duplicates_nothing(start_wo
     spans = list(Claim.objects.filter(article_id=article_id).values_list("start", "end", "text"))
     assert len(spans) == len(set(spans)) > 12 * 20
     assert AuditEvent.objects.filter(article_id=article_id, action="split").count() == 1
+
+
+def _worker_backends() -> set[int]:
+    """PostgreSQL backends on this database other than this test's own connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def test_a_worker_keeps_its_database_connection_from_one_split_to_the_next(start_worker, reviewer):
+    # Celery's Django fixup would close it after every task: one new backend per split.
+    start_worker()
+    first = _ingest(reviewer, SAMPLE, title="First")
+    wait_for(lambda: _status(first) == "split", timeout=120, what="the first split")
+    after_first = _worker_backends()
+    assert after_first, "the worker closed its connection after the split"
+    second = _ingest(reviewer, SAMPLE.replace("Patriot", "Iris-T"), title="Second")
+    wait_for(lambda: _status(second) == "split", timeout=120, what="the second split")
+    assert _worker_backends() == after_first

@@ -169,6 +169,51 @@ def test_the_same_claim_in_a_later_article_points_at_the_earlier_one_and_its_ver
     assert Claim.objects.get(article=third, text__contains="Abrams").duplicate_of is None
 
 
+def test_a_claim_restated_elsewhere_and_within_its_article_links_each_copy_once(
+    worker_extractor,
+):
+    sentence = "The Pentagon sent 31 Abrams tanks to Ukraine in 2023."
+    first = ArticleFactory(body=f"{sentence}\n\nThe mayor opened a new bridge in Leeds.")
+    services.article_extract_claims(article_id=first.pk, extractor=worker_extractor)
+    original = Claim.objects.get(article=first, text__contains="Abrams")
+    second = ArticleFactory(
+        body=f"{sentence}\n\nOfficials met in Berlin on Friday.\n\nAgain: {sentence}"
+    )
+    services.article_extract_claims(article_id=second.pk, extractor=worker_extractor)
+    copies = list(
+        Claim.objects.filter(article=second, text__contains="Abrams").order_by("position")
+    )
+    assert len(copies) == 2
+    # The first copy restates the other article's claim; the second restates the first copy.
+    assert [c.duplicate_of_id for c in copies] == [original.pk, copies[0].pk]
+    assert {c.status for c in copies} == {Claim.Status.DUPLICATE}
+    audit = AuditEvent.objects.get(article=second, action="split")
+    assert audit.data["duplicates"] == 2
+    # The article row is written without touching its body.
+    second.refresh_from_db()
+    assert second.status == Article.Status.SPLIT and second.split_at is not None
+
+
+def test_a_first_split_costs_the_same_queries_however_many_claims_are_stored(
+    worker_extractor, django_assert_num_queries
+):
+    def split_counting() -> int:
+        article = ArticleFactory()
+        with django_assert_num_queries(FIRST_SPLIT_QUERIES) as captured:
+            services.article_extract_claims(article_id=article.pk, extractor=worker_extractor)
+        return len(captured)
+
+    split_counting()
+    ClaimFactory.create_batch(50)
+    split_counting()
+
+
+# Take the lease, read the body, lock the row, check for earlier claims, look up restated
+# claims elsewhere, insert the claims, update the article, the audit row, the webhook
+# subscribers, and the savepoint around the write.
+FIRST_SPLIT_QUERIES = 11
+
+
 def test_a_retry_of_the_same_task_takes_back_the_article_it_holds():
     import uuid
 
