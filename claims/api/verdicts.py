@@ -7,7 +7,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
 from claims import selectors, services
 from claims.api import claimreview
@@ -25,6 +24,7 @@ from claims.api.pagination import PageFilterSerializer, keyset_page, page_serial
 from claims.authentication import is_read_only_token
 from claims.models import CLAIMREVIEW_RATING_VALUES, Claim, Rating, Verdict
 from claims.roles import EDITOR_PERMISSION
+from claims.url_paths import url_path
 
 
 class VerdictListSerializer(serializers.ListSerializer):
@@ -124,13 +124,14 @@ class VerdictOutputSerializer(serializers.ModelSerializer):
         return cast(claimreview.Publisher, context["_publisher"])
 
     def _url(self, name: str, pk: int) -> str:
-        """``reverse(name, args=[pk])`` made absolute for the request, with reverse() run once per
-        response: it cost about 0.1 ms a call, two per row, on a 500-row page."""
-        templates = cast(dict[str, Any], self.context).setdefault("_url_templates", {})
-        if name not in templates:
-            url = reverse(name, args=[0], request=self.context.get("request"))
-            templates[name] = url.replace("/0/", "/{}/")
-        return str(templates[name]).format(pk)
+        """``reverse(name, args=[pk])`` made absolute for the request: the path from
+        ``url_path`` (one reverse() per pattern), the scheme and host worked out once per
+        response; a 500-row page asks for two URLs a row."""
+        context = cast(dict[str, Any], self.context)
+        if "_origin" not in context:
+            request = context.get("request")
+            context["_origin"] = request.build_absolute_uri("/").rstrip("/") if request else ""
+        return str(context["_origin"]) + url_path(name, pk)
 
     def get_claimreview_id(self, obj: Verdict) -> str:
         return self._publisher().claimreview_id(obj.claim_id)

@@ -92,6 +92,7 @@ def test_a_verdict_shows_its_rating_claim_and_links(api, settings):
     assert data["published"] is True and data["is_current"] is True
     assert data["permalink"] == f"https://checks.example.org/claims/{verdict.claim_id}/"
     assert data["claimreview_url"].endswith(f"/api/v1/verdicts/{verdict.pk}/claimreview/")
+    assert data["self_url"] == f"http://testserver/api/v1/verdicts/{verdict.pk}/"
 
 
 @pytest.mark.parametrize(
