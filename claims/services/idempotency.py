@@ -61,7 +61,8 @@ def verdict_set_once(
     digest = _request_hash(claim=claim_id, rating=rating, explanation=explanation, urls=urls)
     now = timezone.now()
     mine = IdempotencyKey.objects.filter(user=reviewer)
-    # Expired keys are cleared as their owner submits again: no separate clean-up job needed.
+    # The owner's expired keys go first, so a key may be used again as soon as it expires; the
+    # hourly prune (services.expired_rows_prune) clears those of users who never come back.
     mine.filter(expires_at__lte=now).delete()
     try:
         with transaction.atomic():
