@@ -95,6 +95,9 @@ def setup(args: argparse.Namespace) -> str:
     if created or abs(have - args.claims) > args.claims // 100:
         print(f"filling {urlsplit(url).path.lstrip('/')} ({have:,} claims there now)")
         admin_changelist.fill(args.claims)
+    # The web process's own start (factcheck/wsgi.py): its garbage collector set as in production.
+    import factcheck.wsgi  # noqa: F401
+
     return url
 
 

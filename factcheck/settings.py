@@ -195,6 +195,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# Web processes (factcheck/wsgi.py, factcheck/gc_tuning.py): freeze what is loaded at start out of
+# the cyclic collector's sight, and collect the first generation every this many allocations (0:
+# Python's 700). Off and 0 give Python's defaults back.
+FACTCHECK_WEB_GC_FREEZE = env_bool("FACTCHECK_WEB_GC_FREEZE", True)
+FACTCHECK_WEB_GC_GEN0_THRESHOLD = env_int("FACTCHECK_WEB_GC_GEN0_THRESHOLD", 10_000, minimum=0)
+
 # The spaCy package to load in workers. Swap in the official "en_core_web_sm" by name.
 # --- Fetching URLs and feeds (claims/fetch.py) ---
 # One deadline for a whole fetch (all redirects, headers and body), and the most bytes read.
