@@ -25,7 +25,13 @@ from typing import Self
 
 from spacy.tokens import Span, Token
 
-from workers.extraction.form import RELATIVE_TAGS, SUBJECT_DEPS, SUBORDINATORS
+from workers.extraction.form import (
+    FINITE_TAGS,
+    RELATIVE_TAGS,
+    SUBJECT_DEPS,
+    SUBORDINATORS,
+    is_quantity_phrase,
+)
 from workers.extraction.render import AtomicClaim
 
 ARTIFACT_FORMAT = "factcheck-claim-form/1"
@@ -89,6 +95,14 @@ def is_whole(span: Span, tokens: Collection[int]) -> bool:
     """The claim is its sentence (give or take a salutation or a leading "So,")."""
     words = sum(1 for i in tokens if _is_word(span.doc[i]))
     return words >= WHOLE_SHARE * sum(1 for t in span if _is_word(t))
+
+
+def _verbless_quantity(span: Span, tokens: Collection[int]) -> bool:
+    """A quantity phrase tied to what it counts ("up to eight launchers, four missiles each"),
+    which the issue allows without a verb: the rules build and check it, and the model, trained
+    on clauses, has next to none to learn from."""
+    kept = [span.doc[i] for i in sorted(tokens)]
+    return is_quantity_phrase(kept) and not any(t.tag_ in FINITE_TAGS for t in kept)
 
 
 def _is_word(token: Token) -> bool:
@@ -183,7 +197,11 @@ def screen_claims(
     doubtful: list[AtomicClaim] = []
     for claim in claims:
         tokens = claim.tokens or claim_tokens(span, claim.text)
-        if claim.problem or not model.doubtful(claim_form_features(span, tokens)):
+        if (
+            claim.problem
+            or _verbless_quantity(span, tokens)
+            or not model.doubtful(claim_form_features(span, tokens))
+        ):
             kept.append(claim)
         elif is_whole(span, tokens):
             kept.append(replace(claim, problem=DOUBTFUL))
