@@ -2,11 +2,14 @@
 
 The rules in ``form`` and ``atomic`` fix the failure types someone has read; each fresh sample of
 real transcripts still found about one claim in ten broken in a new way (a relative clause put on
-the wrong noun, a speaker's broken-off sentence, a phrase glued to the wrong clause). This model
-reads what such claims have in common in the sentence's parse, which is already there: where the
-claim's words sit in the sentence (its share, the gaps, the edges), what its first and last words
-are, whether it has a finite verb and a subject, which dependencies cross its edges (a complement
-left outside, a head outside), and how ragged the sentence itself is (dashes, ellipses).
+the wrong noun, a speaker's broken-off sentence, a phrase glued to the wrong clause). Most of them
+are pieces cut from their sentence, and the sentence itself, in the speaker's own words, is
+nearly always well-formed. So this model reads, in the sentence's parse that is already there,
+what such pieces have in common: how much of the sentence the claim keeps and whether it holds
+the sentence's root, gaps in it (and a verb left out of one), a subject left outside or none on
+its own verb, a claim opening on a relative pronoun or a subordinator or ending on an auxiliary,
+and a sentence the speaker broke off. ``screen_claims`` then lets a doubtful piece give way to the
+whole sentence (once); a doubtful claim nothing replaces stays, hidden by default.
 
 A logistic regression, trained by ``python -m workers.training.train_form_model`` on the
 hand-labelled claims in ``docs/wellformed/``; its weights, feature scaling and threshold live in
