@@ -38,19 +38,22 @@ def main() -> None:
     for path in arguments.labels:
         labels.update({(r["sentence"], r["claim"]): r["label"] for r in read_jsonl(path)})
     sentences = {r["sentence"]: r["source"] for r in rows}
-    shown: list[dict[str, Any]] = []
-    hidden = 0
+    # A sentence is labelled once, even where two sources repeat a debate: each distinct claim
+    # of it counts once.
+    shown: dict[tuple[str, str], dict[str, Any]] = {}
+    hidden: set[tuple[str, str]] = set()
     for path in arguments.dumps:
         for claim in json.loads(path.read_text(encoding="utf-8"))["claims"]:
+            key = (claim["sentence"], claim["text"])
             if claim["sentence"] not in sentences:
                 continue
             if claim["kind"] == "not_checkable":
-                hidden += 1
+                hidden.add(key)
             else:
-                shown.append(claim)
+                shown[key] = claim
     counts: Counter[str] = Counter()
     unlabelled = []
-    for claim in shown:
+    for claim in shown.values():
         label = labels.get((claim["sentence"], claim["text"]), "")
         counts[label or "unlabelled"] += 1
         if not label:
@@ -59,7 +62,9 @@ def main() -> None:
                  "claim": claim["text"], "kind": claim["kind"], "label": "", "reason": ""}
             )  # fmt: skip
     labelled = counts["ok"] + counts["broken"]
-    print(f"sentences: {len(sentences)}; claims shown by default: {len(shown)}; hidden: {hidden}")
+    print(
+        f"sentences: {len(sentences)}; claims shown by default: {len(shown)}; hidden: {len(hidden)}"
+    )
     print(
         f"well-formed: {counts['ok']} of {labelled} labelled "
         f"({counts['ok'] / max(labelled, 1):.1%}); unlabelled: {counts['unlabelled']}"
