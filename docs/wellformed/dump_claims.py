@@ -1,10 +1,12 @@
 """Write every claim the extractor makes from a labelled JSONL set, for ``choose_sample.py``.
 
 Each document is given whole as an article of one sentence a line (so a transcript is read in
-order), through the worker's own spaCy pipeline and default (neural) scorer, without Django:
+order), through the worker's own spaCy pipeline and default (neural) scorer, without Django. Run
+it from the repository root with ``PYTHONPATH=.``: run as a script, its own folder comes first on
+the path, and an editable install of another checkout would otherwise supply ``workers``:
 
-    python docs/wellformed/dump_claims.py ct19_task1_debates_train.jsonl ct19.json
-    python docs/wellformed/dump_claims.py --held-out-fold ct24_task1_en_train.jsonl ct24.json
+    PYTHONPATH=. python docs/wellformed/dump_claims.py ct19_task1_debates_train.jsonl ct19.json
+    PYTHONPATH=. python docs/wellformed/dump_claims.py --held-out-fold ct24_task1_en_train.jsonl ct24.json
 
 ``--held-out-fold`` keeps a CT24 train file's newer sentences only (``sentence_id >= 28000``).
 """

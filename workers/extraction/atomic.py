@@ -52,7 +52,7 @@ from workers.extraction.render import (
     render_claim,
 )
 
-__all__ = ["MAX_CLAIM_CHARS", "AtomicClaim", "split_atomic"]
+__all__ = ["MAX_CLAIM_CHARS", "AtomicClaim", "split_atomic", "whole_sentence"]
 
 AUX_DEPS = frozenset({"aux", "auxpass", "neg"})
 DISCOURSE_ADVERBS = frozenset(
@@ -98,10 +98,22 @@ def split_atomic(span: Span) -> list[AtomicClaim]:
     # (and, when it is no clause either, carries its ``problem`` so the queue hides it).
     claims = [c for c in claims if not c.problem]
     if not claims:
-        whole = render(doc, body, check=True)
+        whole = _whole(doc, body)
         if whole is not None:
-            claims = [replace(whole, text=capitalise(whole.text))]
+            claims = [whole]
     return sorted(claims, key=lambda c: (c.start, c.end))
+
+
+def whole_sentence(span: Span) -> AtomicClaim | None:
+    """The sentence as one claim, without its salutation or leading discourse words, carrying
+    its ``problem`` when it is no clause: what a piece falls back to."""
+    body = set(range(span.start, span.end)) - _leading_salutation(span)
+    return _whole(span.doc, body - _leading_discourse(span))
+
+
+def _whole(doc: Doc, body: set[int]) -> AtomicClaim | None:
+    whole = render(doc, body, check=True)
+    return None if whole is None else replace(whole, text=capitalise(whole.text))
 
 
 def _leading_salutation(span: Span) -> set[int]:

@@ -11,7 +11,9 @@ the ones it loaded once per process (``workers.nlp``).
    (``claim_score``), and one that falls under the threshold is not queued.
 3. Each check-worthy sentence is split into atomic claims (``atomic``), each with its own
    evidence span, kind, quantities and entities; the speaker comes from the sentence and the
-   ones before it (``attribution``).
+   ones before it (``attribution``). A small classifier (``form_model``) reads each claim's
+   parse: a piece it doubts gives way to the whole sentence, and a claim nothing can replace
+   stays hidden by default.
 4. Claims that restate an earlier one in the same article point at it (``duplicates``).
 
 Every offset is into the original text: ``text[c.start:c.end]`` is exactly the evidence of ``c``.
@@ -24,10 +26,11 @@ from typing import Any, Protocol
 from spacy.language import Language
 from spacy.tokens import Span
 
-from workers.extraction.atomic import split_atomic
+from workers.extraction.atomic import split_atomic, whole_sentence
 from workers.extraction.attribution import Attribution, attribute_sentences
 from workers.extraction.claim_score import claim_features, claim_score
 from workers.extraction.duplicates import MAX_COMPARISONS, claim_fingerprint, find_restatements
+from workers.extraction.form_model import FormModel, default_form_model, screen_claims
 from workers.extraction.kinds import classify_kind
 from workers.extraction.lazy_parse import deferrable, entity_docs
 from workers.extraction.quantities import find_quantities
@@ -41,7 +44,7 @@ from workers.extraction.sentences import (
 from workers.extraction.vocabulary import KIND_NOT_CHECKABLE, KIND_QUANTITY
 
 # Stored on each article; bumped whenever the same text can give different claims.
-EXTRACTOR_VERSION = "atomic-6"
+EXTRACTOR_VERSION = "atomic-7"
 
 # Fewer word tokens than this is a heading or a fragment, not a claim.
 MIN_SENTENCE_WORDS = 4
@@ -82,13 +85,16 @@ def extract_claims(
     batch_size: int = 16,
     max_claims: int | None = None,
     max_comparisons: int = MAX_COMPARISONS,
+    form_model: FormModel | None = None,
 ) -> list[ClaimCandidate]:
     """The claims worth checking in ``text``, in reading order, restatements linked.
 
     ``scorer`` is required: the worker passes the model it was configured with
     (``workers.nlp.get_scorer``), never a second one loaded here. More than ``max_claims``
     claims raises ``ExtractionInputError``; ``max_comparisons`` bounds the duplicate search
-    per claim (``duplicates.find_restatements``)."""
+    per claim (``duplicates.find_restatements``); ``form_model`` decides which claims may be
+    shown as they are (``form_model.screen_claims``; the committed one unless given)."""
+    form_model = form_model or default_form_model()
     # A scorer that reads only the text lets the entity recogniser wait for the score.
     deferred = [] if getattr(scorer, "reads_entities", True) else deferrable(nlp)
     sentences = [
@@ -109,7 +115,7 @@ def extract_claims(
     previous: Span | None = None
     for sentence, score, attribution in zip(sentences, scores, attributions, strict=True):
         if score >= scorer.threshold:
-            claims = _sentence_claims(sentence, text, score, attribution, previous)
+            claims = _sentence_claims(sentence, text, score, attribution, previous, form_model)
             # A claim stands on its own score: one the queue would show sinks out of it when it
             # alone is not worth checking. Hidden ones stay, for the desk's "show hidden" view.
             candidates.extend(
@@ -125,7 +131,12 @@ def extract_claims(
 
 
 def _sentence_claims(
-    sentence: Sentence, text: str, score: float, attribution: Attribution, previous: Span | None
+    sentence: Sentence,
+    text: str,
+    score: float,
+    attribution: Attribution,
+    previous: Span | None,
+    form_model: FormModel,
 ) -> list[ClaimCandidate]:
     span = sentence.span
     doc = span.doc
@@ -134,7 +145,8 @@ def _sentence_claims(
     quantities = find_quantities(span)
     sentence_text = text[sentence.start : sentence.end]
     claims = []
-    for atomic in split_atomic(span):
+    atomics = screen_claims(span, split_atomic(span), form_model, lambda: whole_sentence(span))
+    for atomic in atomics:
         inside = [q for q in quantities if atomic.start <= q.start and q.end <= atomic.end]
         sub = doc.char_span(atomic.start, atomic.end, alignment_mode="expand")
         kind = sentence_kind
