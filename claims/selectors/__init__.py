@@ -3,7 +3,8 @@
 - ``dashboard``: the reviewers' pages (queue, a claim in context, articles, my work, reviews).
 - ``stats``: the stats page, from the rollups.
 - ``paging``: bounded counts and id-first pages for the reviewers' lists.
-- ``api``: the REST API's filters and the streamed export.
+- ``api``: the REST API's filters and the streamed export; ``api_export``: the export's rows as
+  ready text, formatted by PostgreSQL.
 - ``admin``: the admin at scale (cheap counts, ids of a selection, search, CSV).
 - ``corrections``: a claim's published ratings over time; ``webhooks``: endpoints, deliveries.
 - ``agreement``: agreement between blind double reviews, for the stats page.
@@ -39,6 +40,11 @@ from claims.selectors.api import (
     verdict_api_rows,
     verdict_export_iter,
     verdict_withdrawn_q,
+)
+from claims.selectors.api_export import (
+    ExportTextRow,
+    verdict_export_text_rows,
+    verdict_export_text_supported,
 )
 from claims.selectors.common import (
     HIDDEN_BY_DEFAULT_KINDS,
@@ -118,6 +124,7 @@ __all__ = [
     "BoundedPaginator",
     "ClaimApiFilters",
     "DashboardStats",
+    "ExportTextRow",
     "MatchResult",
     "QueueFilters",
     "VerdictApiFilters",
@@ -168,6 +175,8 @@ __all__ = [
     "verdict_api_rows",
     "verdict_claim_history",
     "verdict_export_iter",
+    "verdict_export_text_rows",
+    "verdict_export_text_supported",
     "verdict_list",
     "verdict_published_q",
     "verdict_withdrawn_q",
