@@ -38,6 +38,7 @@ from claims.selectors.api import (
     claim_api_list,
     verdict_api_list,
     verdict_api_rows,
+    verdict_api_tuples,
     verdict_export_iter,
     verdict_withdrawn_q,
 )
@@ -173,6 +174,7 @@ __all__ = [
     "reviewer_list",
     "verdict_api_list",
     "verdict_api_rows",
+    "verdict_api_tuples",
     "verdict_claim_history",
     "verdict_export_iter",
     "verdict_export_text_rows",

@@ -147,6 +147,24 @@ def verdict_api_rows(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
     )
 
 
+# VERDICT_LIST_FIELDS read as one named tuple a row (``pk`` too, which the page's cursor reads).
+VERDICT_LIST_COLUMNS = (
+    "pk", "id", "claim_id", "claim__article_id", "claim__text", "reviewer__username", "rating",
+    "explanation", "evidence_urls", "is_current", "superseded_by_id", "published_at",
+    "created_at", "updated_at", "correction",
+)  # fmt: skip
+
+
+def verdict_api_tuples(*, filters: VerdictApiFilters) -> QuerySet[Any]:
+    """``verdict_api_rows`` as named tuples (``VERDICT_LIST_COLUMNS``): the same rows and
+    columns, without building three model instances a row (most of a 500-row page's CPU)."""
+    return (
+        verdict_api_list(filters=filters)
+        .select_related(None)
+        .values_list(*VERDICT_LIST_COLUMNS, named=True)
+    )
+
+
 def verdict_withdrawn_q() -> Q:
     """Once published, no longer current: replaced by a correction, or withdrawn pending one."""
     return Q(published_at__isnull=False, is_current=False)
