@@ -11,7 +11,7 @@ evidence list) decode it here. ``tests/claims/api/test_export_lines.py`` holds e
 to the builders' output on the same rows."""
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -23,6 +23,7 @@ from claims.claimreview import (
 )
 from claims.models import CLAIMREVIEW_RATING_VALUES, Rating
 from claims.selectors import ExportTextRow
+from claims.url_paths import url_path_maker
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,6 +32,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def formula_guard(text: str) -> str:
     """A text cell a spreadsheet would run as a formula (CSV injection), defused with a "'"."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _permalinks(publisher: Publisher) -> Callable[[int], str]:
+    """``publisher.claim_permalink`` for the rows of one response (the script prefix read once)."""
+    base_url, claim_path = publisher.base_url.rstrip("/"), url_path_maker("claims:claim")
+    return lambda claim_id: base_url + claim_path(claim_id)
 
 
 def _dumps(value: Any) -> str:
@@ -55,7 +62,7 @@ _VALUES = {rating: _dumps(value) for rating, value in CLAIMREVIEW_RATING_VALUES.
 def ndjson_lines(rows: Iterable[ExportTextRow], *, publisher: Publisher) -> Iterator[str]:
     """``exports.ndjson_stream`` from text rows: a published verdict's row, or a withdrawn one's."""
     enc = encode_basestring
-    permalink = publisher.claim_permalink
+    permalink = _permalinks(publisher)
     for row in rows:
         (pk, claim_id, rating, explanation, evidence_urls, is_current, published_at, _created,
          updated_at, correction_json, superseded_by, text, kind, speaker, _is_org, article_id,
@@ -89,7 +96,7 @@ def ndjson_lines(rows: Iterable[ExportTextRow], *, publisher: Publisher) -> Iter
 def csv_rows(rows: Iterable[ExportTextRow], *, publisher: Publisher) -> Iterator[list[str]]:
     """The cells of ``exports.csv_stream``'s rows (after its header) from text rows."""
     guard = formula_guard
-    permalink = publisher.claim_permalink
+    permalink = _permalinks(publisher)
     labels = {rating.value: guard(str(rating.label)) for rating in Rating}
     values = {r: "" if v is None else str(v) for r, v in CLAIMREVIEW_RATING_VALUES.items()}
     for row in rows:
@@ -120,7 +127,7 @@ def claimreview_lines(
     """``claimreview_build`` of each row as JSON text (no newline): the ClaimReview NDJSON's
     lines and the feed's items (``with_context=False``)."""
     enc = encode_basestring
-    permalink = publisher.claim_permalink
+    permalink = _permalinks(publisher)
     author: dict[str, str] = {"@type": "Organization", "name": publisher.name}
     if publisher.url:
         author["url"] = publisher.url

@@ -248,7 +248,7 @@ class BaseExportApi(BaseApi):
 
     def lines(self, filters: selectors.VerdictApiFilters, publisher: Publisher) -> Iterator[str]:
         chunk_size = settings.FACTCHECK_API_EXPORT_CHUNK_SIZE
-        if selectors.verdict_export_text_supported():
+        if selectors.database_writes_text():
             text_rows = selectors.verdict_export_text_rows(filters=filters, chunk_size=chunk_size)
             return self.text_rows(text_rows, publisher)
         verdicts = selectors.verdict_export_iter(filters=filters, chunk_size=chunk_size)

@@ -2,7 +2,7 @@
 read one, and read a published one as schema.org ClaimReview JSON-LD."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
@@ -27,7 +27,7 @@ from claims.api.pagination import PageFilterSerializer, keyset_page, page_serial
 from claims.authentication import is_read_only_token
 from claims.models import CLAIMREVIEW_RATING_VALUES, Claim, Rating, Verdict
 from claims.roles import EDITOR_PERMISSION
-from claims.url_paths import url_path
+from claims.url_paths import url_path, url_path_maker
 
 
 class VerdictListSerializer(serializers.ListSerializer):
@@ -43,19 +43,33 @@ class VerdictListSerializer(serializers.ListSerializer):
         hide_unpublished = bool(self.context.get("published_only"))
         stamp = _stamper(serializers.DateTimeField())
         labels = {value: str(label) for value, label in Rating.choices}
-        rows = data.all() if hasattr(data, "all") else data
-        publisher = one._publisher()
+        rows = list(data.all() if hasattr(data, "all") else data)
+        # Rows of verdict_api_tuples(iso_utc_except=...) bring their time stamps written.
+        written = bool(rows) and hasattr(rows[0], "updated_at_iso")
+        base_url = one._publisher().base_url.rstrip("/")
+        origin = one._origin()
+        claim_path = url_path_maker("claims:claim")
+        verdict_path = url_path_maker("api:verdict")
+        claimreview_path = url_path_maker("api:verdict-claimreview")
         results = []
         for row in rows:
             v: Any = row if isinstance(row, tuple) else _VerdictColumns(row)
-            published = v.published_at is not None and v.is_current
+            if written:
+                published_at, created_at, updated_at = (
+                    v.published_at_iso, v.created_at_iso, v.updated_at_iso
+                )  # fmt: skip
+            else:
+                published_at = None if v.published_at is None else stamp(v.published_at)
+                created_at, updated_at = stamp(v.created_at), stamp(v.updated_at)
+            published = published_at is not None and v.is_current
             # A withdrawn verdict tells a partner to drop it (as to_representation below).
             hide = hide_unpublished and not published
-            permalink = publisher.claim_permalink(v.claim_id)
+            # Publisher.claim_permalink, and Publisher.claimreview_id its #claimreview.
+            permalink = base_url + claim_path(v.claim_id)
             results.append(
                 {
                     "id": v.pk,
-                    "self_url": one._url("api:verdict", v.pk),
+                    "self_url": origin + verdict_path(v.pk),
                     "claim": v.claim_id,
                     "article": v.claim__article_id,
                     "claim_text": v.claim__text,
@@ -68,14 +82,13 @@ class VerdictListSerializer(serializers.ListSerializer):
                     "is_current": v.is_current,
                     "superseded_by": v.superseded_by_id,
                     "published": published,
-                    "published_at": None if v.published_at is None else stamp(v.published_at),
-                    "created_at": stamp(v.created_at),
-                    "updated_at": stamp(v.updated_at),
+                    "published_at": published_at,
+                    "created_at": created_at,
+                    "updated_at": updated_at,
                     "permalink": permalink,
-                    "claimreview_url": one._url("api:verdict-claimreview", v.pk),
-                    # Publisher.claimreview_id: the permalink's #claimreview.
+                    "claimreview_url": origin + claimreview_path(v.pk),
                     "claimreview_id": permalink + "#claimreview",
-                    "withdrawn": v.published_at is not None and not v.is_current,
+                    "withdrawn": published_at is not None and not v.is_current,
                     "correction": v.correction,
                 }
             )
@@ -101,6 +114,18 @@ class _VerdictColumns:
         self.created_at = verdict.created_at
         self.updated_at = verdict.updated_at
         self.correction = verdict.correction
+
+
+def _stamps_in_utc() -> bool:
+    """Whether DRF writes time stamps as ``selectors.IsoUtc`` does (ISO 8601 in UTC, with a Z),
+    and the database can write them: the time zone is UTC (the default) on PostgreSQL."""
+    field = serializers.DateTimeField()
+    tz = field.default_timezone()
+    return (
+        selectors.database_writes_text()
+        and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+        and (tz is UTC or getattr(tz, "key", "") in ("UTC", "Etc/UTC"))
+    )
 
 
 def _stamper(field: serializers.DateTimeField) -> Callable[[datetime], str]:
@@ -170,15 +195,18 @@ class VerdictOutputSerializer(serializers.ModelSerializer):
             context["_publisher"] = claimreview.Publisher.from_settings()
         return cast(claimreview.Publisher, context["_publisher"])
 
-    def _url(self, name: str, pk: int) -> str:
-        """``reverse(name, args=[pk])`` made absolute for the request: the path from
-        ``url_path`` (one reverse() per pattern), the scheme and host worked out once per
-        response; a 500-row page asks for two URLs a row."""
+    def _origin(self) -> str:
+        """The request's scheme and host, worked out once per response."""
         context = cast(dict[str, Any], self.context)
         if "_origin" not in context:
             request = context.get("request")
             context["_origin"] = request.build_absolute_uri("/").rstrip("/") if request else ""
-        return str(context["_origin"]) + url_path(name, pk)
+        return str(context["_origin"])
+
+    def _url(self, name: str, pk: int) -> str:
+        """``reverse(name, args=[pk])`` made absolute for the request: the path from
+        ``url_path`` (one reverse() per pattern)."""
+        return self._origin() + url_path(name, pk)
 
     def get_claimreview_id(self, obj: Verdict) -> str:
         return self._publisher().claimreview_id(obj.claim_id)
@@ -301,6 +329,7 @@ class VerdictsApi(BaseApi):
         filters.is_valid(raise_exception=True)
         f = filters.validated_data
         published_only = _sees_published_only(request)
+        ordering = f.get("ordering") or "updated_at"
         # An incremental pull also learns which verdicts it holds were withdrawn or corrected.
         qs = selectors.verdict_api_tuples(
             filters=verdict_filters(
@@ -308,9 +337,10 @@ class VerdictsApi(BaseApi):
                 published_only=published_only,
                 include_withdrawn=published_only and f.get("updated_since") is not None,
                 blind_to=_blind_to(request),
-            )
+            ),
+            iso_utc_except=ordering.lstrip("-") if _stamps_in_utc() else "",
         )
-        rows, links = keyset_page(request, qs, params=f, default_ordering="updated_at")
+        rows, links = keyset_page(request, qs, params=f, default_ordering=ordering)
         results = _verdict_output(rows, request, many=True, published_only=published_only)
         return Response({**links, "results": results})
 

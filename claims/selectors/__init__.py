@@ -36,6 +36,7 @@ from claims.selectors.api import (
     VerdictApiFilters,
     article_api_list,
     claim_api_list,
+    database_writes_text,
     verdict_api_list,
     verdict_api_rows,
     verdict_api_tuples,
@@ -45,7 +46,6 @@ from claims.selectors.api import (
 from claims.selectors.api_export import (
     ExportTextRow,
     verdict_export_text_rows,
-    verdict_export_text_supported,
 )
 from claims.selectors.common import (
     HIDDEN_BY_DEFAULT_KINDS,
@@ -146,6 +146,7 @@ __all__ = [
     "article_list",
     "article_sources",
     "articles_with_claim_count",
+    "database_writes_text",
     "audit_for_claim",
     "claim_admin_search",
     "claim_api_list",
@@ -178,7 +179,6 @@ __all__ = [
     "verdict_claim_history",
     "verdict_export_iter",
     "verdict_export_text_rows",
-    "verdict_export_text_supported",
     "verdict_list",
     "verdict_published_q",
     "verdict_withdrawn_q",

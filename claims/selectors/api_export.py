@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-from django.db import connections
 from django.db.models import BooleanField, F, Func, TextField
 from django.db.models.functions import Cast
 
-from claims.selectors.api import VerdictApiFilters, verdict_api_list
+from claims.selectors.api import IsoUtc, VerdictApiFilters, verdict_api_list
 
 # spaCy entity labels that name an organisation rather than a person (claims.claimreview has the
 # same set for the rows it builds itself; a test holds the two equal).
@@ -49,17 +48,6 @@ class ExportTextRow(NamedTuple):
     article_source: str
     article_author: str
     article_published_on: str | None  # as date.isoformat() writes it
-
-
-class IsoUtc(Func):
-    """A timestamp as ``iso_datetime`` writes it: UTC, microseconds only when there are any,
-    then Z (``isoformat()`` leaves out ``.000000``, and ``.000000Z`` can only end the text)."""
-
-    template = (
-        "replace(to_char(%(expressions)s AT TIME ZONE 'UTC', "
-        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '.000000Z', 'Z')"
-    )
-    output_field = TextField()
 
 
 class IsoDate(Func):
@@ -120,16 +108,11 @@ _SELECT = (
 )  # fmt: skip
 
 
-def verdict_export_text_supported(*, using: str = "default") -> bool:
-    """Whether ``verdict_export_text_rows`` can run here (PostgreSQL; not SQLite)."""
-    return connections[using].vendor == "postgresql"
-
-
 def verdict_export_text_rows(
     *, filters: VerdictApiFilters, chunk_size: int
 ) -> Iterator[ExportTextRow]:
     """What ``verdict_export_iter`` reads (the same rows, filters, order and chunks), each
-    verdict as an ``ExportTextRow``. PostgreSQL only: see ``verdict_export_text_supported``.
+    verdict as an ``ExportTextRow``. PostgreSQL only: see ``database_writes_text``.
 
     The formatted columns come out as plain text and integers, which Django hands over as the
     driver read them: no per-row converters, no JSON decoded."""

@@ -194,7 +194,7 @@ def test_the_exports_read_text_rows_on_postgresql_and_say_the_same(
     reads = [q["sql"] for q in queries.captured_queries if "claims_verdict" in q["sql"]]
     assert reads and all("to_char" in sql for sql in reads)
     # The same export through the verdict-object path (the one SQLite takes).
-    monkeypatch.setattr(selectors, "verdict_export_text_supported", lambda: False)
+    monkeypatch.setattr(selectors, "database_writes_text", lambda: False)
     slow = b"".join(client.get(url).streaming_content).decode()
     if url.endswith(".json"):
         # The feed's dateModified is the time of the request.

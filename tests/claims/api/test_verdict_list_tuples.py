@@ -5,6 +5,8 @@ loaded as models, for the desk and for partners, in any time zone."""
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -96,3 +98,54 @@ def test_the_list_builds_no_verdict_instances(verdicts: None, monkeypatch: Any) 
     assert built == []
     second = client.get(response.json()["next"])
     assert len(second.json()["results"]) == 1
+
+
+# --- PostgreSQL: time stamps written by the database ---------------------------------------
+
+
+@pytest.fixture
+def postgres(require: Any) -> None:
+    require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.mark.parametrize("ordering", ["updated_at", "-created_at", "id"])
+@pytest.mark.parametrize("published_only", [False, True])
+def test_stamps_written_by_the_database_say_what_drf_writes(
+    verdicts: None, postgres: None, ordering: str, published_only: bool
+) -> None:
+    filters = selectors.VerdictApiFilters(published_only=False)
+    field = ordering.lstrip("-")
+    models = list(selectors.verdict_api_rows(filters=filters).order_by(ordering, "id"))
+    written = list(
+        selectors.verdict_api_tuples(filters=filters, iso_utc_except=field).order_by(ordering, "id")
+    )
+    # The page's cursor reads the ordering field as a datetime, as from a model.
+    assert [getattr(row, field) for row in written] == [getattr(row, field) for row in models]
+    assert not hasattr(written[0], "published_at" if field != "published_at" else "created_at")
+    with timezone.override("UTC"):
+        assert _page(written, published_only) == _page(models, published_only)
+
+
+def _list(client: Any, **params: Any) -> tuple[dict[str, Any], list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/verdicts/", {"page_size": 3, **params})
+    assert response.status_code == 200
+    return response.json(), [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_list_has_the_database_write_its_stamps_in_utc_only(
+    verdicts: None, postgres: None
+) -> None:
+    client = token_api_client(ReviewerFactory())
+    page, sql = _list(client)
+    assert any("to_char" in q for q in sql)
+    assert page["results"][0]["created_at"].endswith("Z")
+    with timezone.override("Asia/Kolkata"):
+        local, local_sql = _list(client)
+    assert not any("to_char" in q for q in local_sql)
+    assert local["results"][0]["created_at"].endswith("+05:30")
+    assert [r["id"] for r in local["results"]] == [r["id"] for r in page["results"]]
+    # Either way the next page follows on from the same cursor.
+    assert local["next_cursor"] == page["next_cursor"]
+    rest, _ = _list(client, cursor=page["next_cursor"])
+    assert len(rest["results"]) == 1
