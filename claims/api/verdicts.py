@@ -1,6 +1,7 @@
 """/api/v1/verdicts/: list verdicts (the desk sees all, partners the published ones), give one,
 read one, and read a published one as schema.org ClaimReview JSON-LD."""
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -58,9 +59,12 @@ class VerdictListSerializer(serializers.ListSerializer):
                 published_at, created_at, updated_at = (
                     v.published_at_iso, v.created_at_iso, v.updated_at_iso
                 )  # fmt: skip
+                evidence_urls = _json_loads(v.evidence_urls_json)
+                correction = _json_loads(v.correction_json)
             else:
                 published_at = None if v.published_at is None else stamp(v.published_at)
                 created_at, updated_at = stamp(v.created_at), stamp(v.updated_at)
+                evidence_urls, correction = v.evidence_urls, v.correction
             published = published_at is not None and v.is_current
             # A withdrawn verdict tells a partner to drop it (as to_representation below).
             hide = hide_unpublished and not published
@@ -77,7 +81,7 @@ class VerdictListSerializer(serializers.ListSerializer):
                     "rating_label": labels.get(v.rating, v.rating),
                     "rating_value": CLAIMREVIEW_RATING_VALUES[v.rating],
                     "explanation": "" if hide else v.explanation,
-                    "evidence_urls": [] if hide else [str(url) for url in v.evidence_urls],
+                    "evidence_urls": [] if hide else [str(url) for url in evidence_urls],
                     "reviewer": v.reviewer__username,
                     "is_current": v.is_current,
                     "superseded_by": v.superseded_by_id,
@@ -89,7 +93,7 @@ class VerdictListSerializer(serializers.ListSerializer):
                     "claimreview_url": origin + claimreview_path(v.pk),
                     "claimreview_id": permalink + "#claimreview",
                     "withdrawn": published_at is not None and not v.is_current,
-                    "correction": v.correction,
+                    "correction": correction,
                 }
             )
         return results
@@ -114,6 +118,14 @@ class _VerdictColumns:
         self.created_at = verdict.created_at
         self.updated_at = verdict.updated_at
         self.correction = verdict.correction
+
+
+def _json_loads(text: str) -> Any:
+    """A JSON column's text decoded as Django's JSONField decodes it (the empty list and object,
+    by far the commonest, without the decoder)."""
+    if text == "[]":
+        return []
+    return {} if text == "{}" else json.loads(text)
 
 
 def _stamps_in_utc() -> bool:
