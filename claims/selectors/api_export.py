@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, NamedTuple
 
+from django.db import connections, transaction
 from django.db.models import BooleanField, F, Func, TextField
 from django.db.models.functions import Cast
 
@@ -125,7 +126,11 @@ def verdict_export_text_rows(
     make = ExportTextRow._make
     last_id = 0
     while True:
-        chunk = list(qs.filter(id__gt=last_id)[:chunk_size])
+        with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
+            # A parallel plan (which the planner picks for the join at a million claims) starts
+            # its worker for each chunk: 29 ms a 2,000-row chunk instead of 11 ms in one process.
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            chunk = list(qs.filter(id__gt=last_id)[:chunk_size])
         yield from map(make, chunk)
         if len(chunk) < chunk_size:
             return
