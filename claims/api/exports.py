@@ -4,7 +4,7 @@ ClaimReview DataFeed, streamed in chunks (constant memory), filtered as the verd
 The row generators are pure: they take any iterable of verdicts and yield text, so the view
 decides how the verdicts are read (in chunks) and the response streams what comes out. On
 PostgreSQL the view reads ready text instead (``selectors.verdict_export_text_rows``) and
-``claims.api.export_lines`` writes the same lines from it, at more than twice the speed.
+``claims.api.export_lines`` writes the same lines from it, four to five times as fast.
 """
 
 import csv
@@ -36,7 +36,7 @@ from claims.api.claimreview import (
     iso_datetime,
 )
 from claims.api.errors import errors
-from claims.api.export_lines import FORMULA_STARTS, formula_guard
+from claims.api.export_lines import formula_guard
 from claims.api.verdicts import VerdictFilterSerializer, verdict_filters
 from claims.authentication import ExportRateThrottle
 from claims.models import CLAIMREVIEW_RATING_VALUES, Rating, Verdict
@@ -46,7 +46,6 @@ CSV_COLUMNS = (
     "published_at", "updated_at", "claim_id", "claim_text", "claim_kind", "speaker", "article_id",
     "article_title", "article_url", "article_source", "article_author", "article_published_on",
 )  # fmt: skip
-__all__ = ["CSV_COLUMNS", "FORMULA_STARTS"]
 
 
 # --- Rows -------------------------------------------------------------------------------------
