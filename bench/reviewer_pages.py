@@ -7,7 +7,8 @@ filling it first when it does not hold ``--claims`` claims. Django's test client
 one request at a time: the median and 95th percentile per page, the queries per request, and for
 the exports rows per second and how much the process grew while streaming (flat memory: a few MB
 whatever the row count). ``--quick`` is the smoke size CI runs: 20,000 claims in a database of its
-own, 3 repeats. Writes ``bench/results/reviewer_pages[-quick].json``.
+own, 3 repeats. Writes ``bench/results/reviewer_pages[-quick].json`` (``reviewer_pages-partial``
+with ``--only``).
 """
 
 import argparse
@@ -56,6 +57,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="smoke size: 20,000 claims, 3 repeats")
     parser.add_argument("--only", default="", help="run only the cases whose name contains this")
     parser.add_argument("--label", default="", help="saved with the results (e.g. before/after)")
+    parser.add_argument(
+        "--out",
+        default="",
+        help="file name under bench/results/ (default reviewer_pages[-quick].json; with --only "
+        "reviewer_pages-partial[-quick].json, so a partial run never replaces the full table)",
+    )
     return parser.parse_args()
 
 
@@ -265,6 +272,11 @@ def row_text(name: str, result: dict[str, Any]) -> str:
     return f"{name:52} {figure:60} {TARGETS.get(name, '')}"
 
 
+def results_name(*, only: str, quick: bool) -> str:
+    """Where a run's results go: the full table (which run_all.py reads) only from a full run."""
+    return f"reviewer_pages{'-partial' if only else ''}{'-quick' if quick else ''}.json"
+
+
 def main() -> None:
     args = parse_args()
     url = setup(args)
@@ -292,7 +304,7 @@ def main() -> None:
         results.append(result)
         print(row_text(name, result), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / ("reviewer_pages-quick.json" if args.quick else "reviewer_pages.json")
+    out = RESULTS / (args.out or results_name(only=args.only, quick=args.quick))
     out.write_text(
         json.dumps(
             {

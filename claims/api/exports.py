@@ -2,13 +2,16 @@
 ClaimReview DataFeed, streamed in chunks (constant memory), filtered as the verdict list is.
 
 The row generators are pure: they take any iterable of verdicts and yield text, so the view
-decides how the verdicts are read (in chunks) and the response streams what comes out.
+decides how the verdicts are read (in chunks) and the response streams what comes out. On
+PostgreSQL the view reads ready text instead (``selectors.verdict_export_text_rows``) and
+``claims.api.export_lines`` writes the same lines from it, four to five times as fast.
 """
 
 import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +25,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
 from claims import selectors
+from claims.api import export_lines
 from claims.api.base import BaseApi
 from claims.api.claimreview import (
     CLAIMREVIEW_FEED_SCHEMA,
@@ -32,6 +36,7 @@ from claims.api.claimreview import (
     iso_datetime,
 )
 from claims.api.errors import errors
+from claims.api.export_lines import formula_guard
 from claims.api.verdicts import VerdictFilterSerializer, verdict_filters
 from claims.authentication import ExportRateThrottle
 from claims.models import CLAIMREVIEW_RATING_VALUES, Rating, Verdict
@@ -41,8 +46,6 @@ CSV_COLUMNS = (
     "published_at", "updated_at", "claim_id", "claim_text", "claim_kind", "speaker", "article_id",
     "article_title", "article_url", "article_source", "article_author", "article_published_on",
 )  # fmt: skip
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- Rows -------------------------------------------------------------------------------------
@@ -104,10 +107,7 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, list):
         value = " ".join(str(v) for v in value)
-    text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        text = "'" + text
-    return text
+    return formula_guard(value) if isinstance(value, str) else str(value)
 
 
 class _Echo:
@@ -163,6 +163,20 @@ def claimreview_feed_stream(
 ) -> Iterator[str]:
     """A schema.org DataFeed of ClaimReviews, written piece by piece: one valid JSON document
     that is never held in memory whole."""
+    return claimreview_feed_items_stream(
+        (
+            json.dumps(
+                claimreview_build(verdict, publisher=publisher, with_context=False),
+                ensure_ascii=False,
+            )
+            for verdict in verdicts
+        ),
+        now=now,
+    )
+
+
+def claimreview_feed_items_stream(items: Iterable[str], *, now: datetime) -> Iterator[str]:
+    """The DataFeed around ClaimReview items already written as JSON text."""
     head = {
         "@context": SCHEMA_ORG,
         "@type": "DataFeed",
@@ -170,9 +184,8 @@ def claimreview_feed_stream(
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "dataFeedElement": ['
     separator = "\n"
-    for verdict in verdicts:
-        item = claimreview_build(verdict, publisher=publisher, with_context=False)
-        yield separator + json.dumps(item, ensure_ascii=False)
+    for item in items:
+        yield separator + item
         separator = ",\n"
     yield "\n]}\n"
 
@@ -226,24 +239,35 @@ class BaseExportApi(BaseApi):
     def rows(self, verdicts: Iterable[Verdict], publisher: Publisher) -> Iterator[str]:
         raise NotImplementedError
 
+    def text_rows(
+        self, rows: Iterable[selectors.ExportTextRow], publisher: Publisher
+    ) -> Iterator[str]:
+        """What ``rows`` writes, from the rows PostgreSQL formatted (the same text)."""
+        raise NotImplementedError
+
+    def lines(self, filters: selectors.VerdictApiFilters, publisher: Publisher) -> Iterator[str]:
+        chunk_size = settings.FACTCHECK_API_EXPORT_CHUNK_SIZE
+        if selectors.database_writes_text():
+            text_rows = selectors.verdict_export_text_rows(filters=filters, chunk_size=chunk_size)
+            return self.text_rows(text_rows, publisher)
+        verdicts = selectors.verdict_export_iter(filters=filters, chunk_size=chunk_size)
+        return self.rows(verdicts, publisher)
+
     def get(self, request: Request) -> HttpResponseBase:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         f = filters.validated_data
-        verdicts = selectors.verdict_export_iter(
-            filters=verdict_filters(
+        lines = self.lines(
+            verdict_filters(
                 f,
                 published_only=True,
                 include_withdrawn=self.carries_withdrawals and f.get("updated_since") is not None,
             ),
-            chunk_size=settings.FACTCHECK_API_EXPORT_CHUNK_SIZE,
+            Publisher.from_settings(),
         )
         response = StreamingHttpResponse(
             # A block never waits on a second read of the database: at most one chunk of rows.
-            _batched(
-                self.rows(verdicts, Publisher.from_settings()),
-                min(256, settings.FACTCHECK_API_EXPORT_CHUNK_SIZE),
-            ),
+            _batched(lines, min(256, settings.FACTCHECK_API_EXPORT_CHUNK_SIZE)),
             content_type=self.content_type,
         )
         response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
@@ -279,6 +303,11 @@ class VerdictCsvExportApi(BaseExportApi):
     def rows(self, verdicts: Iterable[Verdict], publisher: Publisher) -> Iterator[str]:
         return csv_stream(verdicts, publisher=publisher)
 
+    def text_rows(
+        self, rows: Iterable[selectors.ExportTextRow], publisher: Publisher
+    ) -> Iterator[str]:
+        return csv_lines(chain([CSV_COLUMNS], export_lines.csv_rows(rows, publisher=publisher)))
+
 
 class VerdictNdjsonExportApi(BaseExportApi):
     content_type = "application/x-ndjson"
@@ -299,6 +328,11 @@ class VerdictNdjsonExportApi(BaseExportApi):
     def rows(self, verdicts: Iterable[Verdict], publisher: Publisher) -> Iterator[str]:
         return ndjson_stream(verdicts, publisher=publisher)
 
+    def text_rows(
+        self, rows: Iterable[selectors.ExportTextRow], publisher: Publisher
+    ) -> Iterator[str]:
+        return export_lines.ndjson_lines(rows, publisher=publisher)
+
 
 class ClaimReviewNdjsonExportApi(BaseExportApi):
     content_type = "application/x-ndjson"
@@ -314,6 +348,11 @@ class ClaimReviewNdjsonExportApi(BaseExportApi):
 
     def rows(self, verdicts: Iterable[Verdict], publisher: Publisher) -> Iterator[str]:
         return claimreview_ndjson_stream(verdicts, publisher=publisher)
+
+    def text_rows(
+        self, rows: Iterable[selectors.ExportTextRow], publisher: Publisher
+    ) -> Iterator[str]:
+        return (line + "\n" for line in export_lines.claimreview_lines(rows, publisher=publisher))
 
 
 class ClaimReviewFeedExportApi(BaseExportApi):
@@ -331,3 +370,9 @@ class ClaimReviewFeedExportApi(BaseExportApi):
 
     def rows(self, verdicts: Iterable[Verdict], publisher: Publisher) -> Iterator[str]:
         return claimreview_feed_stream(verdicts, publisher=publisher, now=timezone.now())
+
+    def text_rows(
+        self, rows: Iterable[selectors.ExportTextRow], publisher: Publisher
+    ) -> Iterator[str]:
+        items = export_lines.claimreview_lines(rows, publisher=publisher, with_context=False)
+        return claimreview_feed_items_stream(items, now=timezone.now())

@@ -3,7 +3,8 @@
 - ``dashboard``: the reviewers' pages (queue, a claim in context, articles, my work, reviews).
 - ``stats``: the stats page, from the rollups.
 - ``paging``: bounded counts and id-first pages for the reviewers' lists.
-- ``api``: the REST API's filters and the streamed export.
+- ``api``: the REST API's filters and the streamed export; ``api_export``: the export's rows as
+  ready text, formatted by PostgreSQL.
 - ``admin``: the admin at scale (cheap counts, ids of a selection, search, CSV).
 - ``corrections``: a claim's published ratings over time; ``webhooks``: endpoints, deliveries.
 - ``agreement``: agreement between blind double reviews, for the stats page.
@@ -35,10 +36,16 @@ from claims.selectors.api import (
     VerdictApiFilters,
     article_api_list,
     claim_api_list,
+    database_writes_text,
     verdict_api_list,
     verdict_api_rows,
+    verdict_api_tuples,
     verdict_export_iter,
     verdict_withdrawn_q,
+)
+from claims.selectors.api_export import (
+    ExportTextRow,
+    verdict_export_text_rows,
 )
 from claims.selectors.common import (
     HIDDEN_BY_DEFAULT_KINDS,
@@ -118,6 +125,7 @@ __all__ = [
     "BoundedPaginator",
     "ClaimApiFilters",
     "DashboardStats",
+    "ExportTextRow",
     "MatchResult",
     "QueueFilters",
     "VerdictApiFilters",
@@ -138,6 +146,7 @@ __all__ = [
     "article_list",
     "article_sources",
     "articles_with_claim_count",
+    "database_writes_text",
     "audit_for_claim",
     "claim_admin_search",
     "claim_api_list",
@@ -166,8 +175,10 @@ __all__ = [
     "reviewer_list",
     "verdict_api_list",
     "verdict_api_rows",
+    "verdict_api_tuples",
     "verdict_claim_history",
     "verdict_export_iter",
+    "verdict_export_text_rows",
     "verdict_list",
     "verdict_published_q",
     "verdict_withdrawn_q",

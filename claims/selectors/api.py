@@ -5,7 +5,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connections
+from django.db.models import F, Func, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from claims.models import Article, Claim, Verdict, verdict_published_q
 from claims.selectors.common import articles_with_claim_count
@@ -145,6 +147,59 @@ def verdict_api_rows(*, filters: VerdictApiFilters) -> QuerySet[Verdict]:
         .select_related("claim", "reviewer")
         .only(*VERDICT_LIST_FIELDS)
     )
+
+
+def database_writes_text(*, using: str = "default") -> bool:
+    """Whether the database can write the text ``IsoUtc`` and the exports' text rows need
+    (PostgreSQL; not SQLite, which keeps the portable reads)."""
+    return connections[using].vendor == "postgresql"
+
+
+class IsoUtc(Func):
+    """A timestamp as ``claims.claimreview.iso_datetime`` writes it (and DRF, in UTC): UTC,
+    microseconds only when there are any, then Z (``isoformat()`` leaves out ``.000000``, and
+    ``.000000Z`` can only end the text). PostgreSQL only."""
+
+    template = (
+        "replace(to_char(%(expressions)s AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '.000000Z', 'Z')"
+    )
+    output_field = TextField()
+
+
+# VERDICT_LIST_FIELDS read as one named tuple a row (``pk`` too, which the page's cursor reads).
+VERDICT_LIST_COLUMNS = (
+    "pk", "id", "claim_id", "claim__article_id", "claim__text", "reviewer__username", "rating",
+    "explanation", "evidence_urls", "is_current", "superseded_by_id", "published_at",
+    "created_at", "updated_at", "correction",
+)  # fmt: skip
+VERDICT_LIST_STAMPS = ("published_at", "created_at", "updated_at")
+VERDICT_LIST_JSON = ("evidence_urls", "correction")
+
+
+def verdict_api_tuples(*, filters: VerdictApiFilters, iso_utc_except: str = "") -> QuerySet[Any]:
+    """``verdict_api_rows`` as named tuples (``VERDICT_LIST_COLUMNS``): the same rows and
+    columns, without building three model instances a row (most of a 500-row page's CPU).
+
+    With ``iso_utc_except`` (PostgreSQL only), the time stamps come as ``published_at_iso``,
+    ``created_at_iso`` and ``updated_at_iso``, written by the database as ``IsoUtc``: the
+    driver's parsing of a timestamp costs about 5 µs, 7 ms a page. The one named (the page's
+    ordering, which its cursor reads; or "id") is read as a datetime as well. The JSON columns
+    come as their text (``evidence_urls_json``, ``correction_json``), for the caller to decode
+    without Django's per-value converters (most are "[]" and "{}")."""
+    qs = verdict_api_list(filters=filters).select_related(None)
+    if not iso_utc_except:
+        return qs.values_list(*VERDICT_LIST_COLUMNS, named=True)
+    kept = [
+        c
+        for c in VERDICT_LIST_COLUMNS
+        if c not in (*VERDICT_LIST_STAMPS, *VERDICT_LIST_JSON) or c == iso_utc_except
+    ]
+    texts = {
+        **{f"{name}_iso": IsoUtc(F(name)) for name in VERDICT_LIST_STAMPS},
+        **{f"{name}_json": Cast(name, TextField()) for name in VERDICT_LIST_JSON},
+    }
+    return qs.annotate(**texts).values_list(*kept, *texts, named=True)
 
 
 def verdict_withdrawn_q() -> Q:
