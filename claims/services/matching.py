@@ -27,8 +27,9 @@ from claims.models import (
 )
 from claims.selectors.matching import (
     Candidate,
+    archive_candidate_features,
     archive_candidate_features_many,
-    archive_match,
+    archive_match_many,
 )
 from claims.services.audit import audit_record_claim
 from claims.services.triage import claims_mark_duplicate
@@ -159,16 +160,12 @@ def article_match_claims(*, article_id: int, encoder: Encoder, ranker: Ranker) -
             return 0
         vectors = _claims_vectors(claims, encoder)
         ClaimMatch.objects.filter(claim__in=claims).delete()
-        same_article = frozenset(c.pk for c in claims)
         # All the claims' candidates in two round trips, not two per claim.
         found = archive_candidate_features_many(
             texts=[c.text for c in claims], vectors=vectors, limit=SPLIT_CANDIDATES
         )
-        return sum(
-            _claim_store_matches(
-                claim, vector, ranker, exclude_claim_ids=same_article, candidates=candidates
-            )
-            for claim, vector, candidates in zip(claims, vectors, found, strict=True)
+        return _claims_store_matches(
+            claims, ranker, exclude_claim_ids=frozenset(c.pk for c in claims), candidates=found
         )
 
 
@@ -236,10 +233,9 @@ def claims_backfill_matches(
             vectors=vectors[indexes],
             limit=SPLIT_CANDIDATES,
         )
-        for i, candidates in zip(indexes, found, strict=True):
-            matched += _claim_store_matches(
-                claims[i], vectors[i], ranker, exclude_claim_ids=siblings, candidates=candidates
-            )
+        matched += _claims_store_matches(
+            [claims[i] for i in indexes], ranker, exclude_claim_ids=siblings, candidates=found
+        )
     return BackfillSummary(articles=len(by_article), claims=len(claims), matched=matched)
 
 
@@ -285,52 +281,59 @@ def claim_store_matches(
     if claim is None:
         return 0
     ClaimMatch.objects.filter(claim=claim).delete()
-    return _claim_store_matches(claim, vector, ranker, exclude_claim_ids=exclude_claim_ids)
+    candidates = archive_candidate_features(text=claim.text, vector=vector)
+    return _claims_store_matches(
+        [claim], ranker, exclude_claim_ids=exclude_claim_ids, candidates=[candidates]
+    )
 
 
-def _claim_store_matches(
-    claim: Claim,
-    vector: np.ndarray,
+def _claims_store_matches(
+    claims: Sequence[Claim],
     ranker: Ranker,
     *,
     exclude_claim_ids: frozenset[int],
-    candidates: tuple[list[Candidate], np.ndarray] | None = None,
+    candidates: Sequence[tuple[list[Candidate], np.ndarray]],
 ) -> int:
-    """``claim_store_matches`` for a claim the caller has locked and cleared of its matches
-    (``candidates``: its ``archive_candidate_features`` when the caller read them already)."""
-    kept = archive_match(
+    """``claim_store_matches`` for claims the caller has locked and cleared of their matches, with
+    their ``archive_candidate_features``: their matches loaded and stored together (an article's
+    claims in a few queries, not a few per claim). None matches ``exclude_claim_ids`` or itself."""
+    found = archive_match_many(
         candidates=candidates,
-        text=claim.text,
-        vector=vector,
         ranker=ranker,
         limit=settings.FACTCHECK_MATCH_SUGGESTIONS,
-        exclude_claim_ids=exclude_claim_ids | {claim.pk},
+        exclude_claim_ids=[exclude_claim_ids | {claim.pk} for claim in claims],
         min_similarity=settings.FACTCHECK_MATCH_SUGGEST_SIMILARITY,
     )
-    link = next(
-        (
-            r
-            for r in kept
-            if r.entry.claim_id is not None
-            and r.similarity >= settings.FACTCHECK_MATCH_LINK_SIMILARITY
-            and len(claim.text.split()) >= settings.FACTCHECK_MATCH_LINK_MIN_WORDS
-        ),
-        None,
-    )
-    ClaimMatch.objects.bulk_create(
-        ClaimMatch(
-            claim=claim,
-            entry=r.entry,
-            rank=rank,
-            similarity=r.similarity,
-            tier=ClaimMatch.Tier.LINKED if r is link else ClaimMatch.Tier.SUGGESTED,
+    rows: list[ClaimMatch] = []
+    originals: dict[int, list[int]] = {}
+    for claim, kept in zip(claims, found, strict=True):
+        link = next(
+            (
+                r
+                for r in kept
+                if r.entry.claim_id is not None
+                and r.similarity >= settings.FACTCHECK_MATCH_LINK_SIMILARITY
+                and len(claim.text.split()) >= settings.FACTCHECK_MATCH_LINK_MIN_WORDS
+            ),
+            None,
         )
-        for rank, r in enumerate(kept, start=1)
-    )
-    if link is not None and claim.status == Claim.Status.NEW and claim.duplicate_of_id is None:
-        assert link.entry.claim_id is not None
-        claims_mark_duplicate(claim_ids=[claim.pk], original_id=link.entry.claim_id, by=None)
-    return len(kept)
+        rows.extend(
+            ClaimMatch(
+                claim=claim,
+                entry=r.entry,
+                rank=rank,
+                similarity=r.similarity,
+                tier=ClaimMatch.Tier.LINKED if r is link else ClaimMatch.Tier.SUGGESTED,
+            )
+            for rank, r in enumerate(kept, start=1)
+        )
+        if link is not None and claim.status == Claim.Status.NEW and claim.duplicate_of_id is None:
+            assert link.entry.claim_id is not None
+            originals.setdefault(link.entry.claim_id, []).append(claim.pk)
+    ClaimMatch.objects.bulk_create(rows)
+    for original_id, claim_ids in originals.items():
+        claims_mark_duplicate(claim_ids=claim_ids, original_id=original_id, by=None)
+    return len(rows)
 
 
 @transaction.atomic

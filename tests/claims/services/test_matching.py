@@ -147,7 +147,11 @@ def _queries_to_match(article) -> int:
     return len(queries)
 
 
-def test_an_articles_claims_are_matched_in_as_many_queries_however_many_claims() -> None:
+def test_an_articles_claims_are_matched_in_as_many_queries_however_many_claims(require) -> None:
+    from django.db import connection
+
+    # SQLite's FTS5 is asked once per text (and per search term), in process.
+    require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
     services.factchecks_import(records=[FACTCHECK], encoder=sentence_encoder())
     one, three = ArticleFactory(), ArticleFactory()
     ClaimFactory(article=one, text="Drinking vinegar cures the common cold.", position=0)
@@ -162,4 +166,53 @@ def test_an_articles_claims_are_matched_in_as_many_queries_however_many_claims()
     # Embedded (and stored) once; then what a re-split's matching costs, all below the threshold.
     _queries_to_match(one), _queries_to_match(three)
     assert not ClaimMatch.objects.exists()
+    assert _queries_to_match(three) == _queries_to_match(one)
+
+
+def test_a_split_ranks_only_the_first_lexical_candidates(monkeypatch) -> None:
+    earlier = _claim(LONG)
+    _match(earlier)
+    monkeypatch.setattr(services.matching, "SPLIT_CANDIDATES", 0)
+    later = _claim(LONG)
+    _match(later)
+    assert not ClaimMatch.objects.filter(claim=later).exists()
+    monkeypatch.setattr(services.matching, "SPLIT_CANDIDATES", 1)
+    _match(later)
+    assert ClaimMatch.objects.get(claim=later).entry.claim == earlier
+
+
+def test_an_articles_restatements_of_one_claim_are_linked_to_it_together() -> None:
+    earlier = _claim(LONG)
+    _match(earlier)
+    article = ArticleFactory()
+    twins = [ClaimFactory(article=article, text=LONG, position=p) for p in (0, 1)]
+    services.article_match_claims(
+        article_id=article.pk, encoder=sentence_encoder(), ranker=ranker()
+    )
+    for twin in twins:
+        twin.refresh_from_db()
+        assert twin.duplicate_of == earlier
+        assert ClaimMatch.objects.get(claim=twin).tier == ClaimMatch.Tier.LINKED
+
+
+def test_an_articles_suggestions_are_loaded_and_stored_in_as_many_queries_however_many(
+    require,
+) -> None:
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+    said = ["Inflation fell to two percent.", "Rents doubled in ten years.", "Crime rose sharply."]
+    for position, text in enumerate(said):
+        ClaimFactory(article=ArticleFactory(), text=text, position=position)  # the archive
+    one, three = ArticleFactory(), ArticleFactory()
+    ClaimFactory(article=one, text=said[0], position=0)
+    for position, text in enumerate(said):
+        ClaimFactory(article=three, text=text, position=position)
+    services.claims_backfill_matches(
+        article_ids=list(Claim.objects.values_list("article_id", flat=True).distinct()),
+        encoder=sentence_encoder(),
+        ranker=ranker(),
+    )
+    # Each claim of ``three`` has its suggestions now; matching again costs what ``one`` costs.
+    assert ClaimMatch.objects.filter(claim__article=three).values("claim").distinct().count() == 3
     assert _queries_to_match(three) == _queries_to_match(one)
