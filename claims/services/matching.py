@@ -11,6 +11,7 @@ from celery import current_app
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
+from django.db.models import Value
 
 from claims.matching.encoder import DIMENSIONS, Encoder
 from claims.matching.formats import FactCheckRecord
@@ -72,18 +73,17 @@ def _entries_create(
     texts, blobs = _embed(entries, encoder, texts)
     for entry in entries:
         entry.encoder_version = encoder.version
+        if connection.vendor == "postgresql":
+            # Computed by the INSERT itself, not by an UPDATE of the rows just inserted.
+            entry.search = SearchVector(
+                Value(entry.text), weight="A", config="english"
+            ) + SearchVector(Value(entry.title), weight="B", config="english")
     created = ArchiveEntry.objects.bulk_create(entries)
     ArchiveVector.objects.bulk_create(
         ArchiveVector(entry=entry, embedding=blob)
         for entry, blob in zip(created, blobs, strict=True)
     )
-    ids = [e.pk for e in created]
-    if connection.vendor == "postgresql":
-        ArchiveEntry.objects.filter(pk__in=ids).update(
-            search=SearchVector("text", weight="A", config="english")
-            + SearchVector("title", weight="B", config="english")
-        )
-    elif connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO claims_archiveentry_fts(rowid, text, title) VALUES (%s, %s, %s)",
@@ -153,13 +153,22 @@ def article_match_claims(*, article_id: int, encoder: Encoder, ranker: Ranker) -
     One transaction for the article (its claims locked together, no savepoint per claim): the
     round trips per claim are what matching adds to a split, more than the embedding."""
     with transaction.atomic():
+        # With their stored vectors, if any (a claim matched before): one query, not two.
         claims = list(
-            Claim.objects.select_for_update().filter(article_id=article_id).order_by("position")
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("archive_entry__vector")
+            .filter(article_id=article_id)
+            .order_by("position")
         )
         if not claims:
             return 0
-        vectors = _claims_vectors(claims, encoder)
-        ClaimMatch.objects.filter(claim__in=claims).delete()
+        vector_of = {
+            c.pk: getattr(getattr(c, "archive_entry", None), "vector", None) for c in claims
+        }
+        stored = {pk: bytes(v.embedding) for pk, v in vector_of.items() if v is not None}
+        vectors = _claims_vectors(claims, stored, encoder)
+        if stored:  # only a claim in the archive can have been matched
+            ClaimMatch.objects.filter(claim__in=claims).delete()
         # All the claims' candidates in two round trips, not two per claim.
         found = archive_candidate_features_many(
             texts=[c.text for c in claims], vectors=vectors, limit=SPLIT_CANDIDATES
@@ -169,14 +178,11 @@ def article_match_claims(*, article_id: int, encoder: Encoder, ranker: Ranker) -
         )
 
 
-def _claims_vectors(claims: Sequence[Claim], encoder: Encoder) -> np.ndarray:
+def _claims_vectors(
+    claims: Sequence[Claim], stored: dict[int, bytes], encoder: Encoder
+) -> np.ndarray:
     """The claims' text embeddings: the claims without an archive entry are embedded (one batch)
-    and stored; the others' stored vectors are read back, not computed again."""
-    stored = dict(
-        ArchiveVector.objects.filter(entry__claim__in=claims).values_list(
-            "entry__claim_id", "embedding"
-        )
-    )
+    and stored; the others' ``stored`` vectors (by claim id) are used, not computed again."""
     missing = [c for c in claims if c.pk not in stored]
     fresh = (
         _entries_create([ArchiveEntry(claim=c, text=c.text) for c in missing], encoder)

@@ -216,3 +216,22 @@ def test_an_articles_suggestions_are_loaded_and_stored_in_as_many_queries_howeve
     # Each claim of ``three`` has its suggestions now; matching again costs what ``one`` costs.
     assert ClaimMatch.objects.filter(claim__article=three).values("claim").distinct().count() == 3
     assert _queries_to_match(three) == _queries_to_match(one)
+
+
+def test_a_first_match_inserts_its_archive_entries_searchable_and_deletes_nothing(
+    require,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+    claim = _claim(LONG)
+    with CaptureQueriesContext(connection) as queries:
+        _match(claim)
+    statements = [q["sql"].split(" ", 1)[0] for q in queries.captured_queries]
+    assert "UPDATE" not in statements and "DELETE" not in statements
+    # The claims' stored vectors come with the claims (joined), not from a query of their own.
+    assert not any('FROM "claims_archivevector"' in q["sql"] for q in queries.captured_queries)
+    later = _claim(LONG)
+    _match(later)  # found through the full-text index the INSERT filled
+    assert ClaimMatch.objects.get(claim=later).entry == claim.archive_entry
