@@ -9,9 +9,7 @@ from typing import Any
 import numpy as np
 from celery import current_app
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Value
 
 from claims.matching.encoder import DIMENSIONS, Encoder
 from claims.matching.formats import FactCheckRecord
@@ -73,12 +71,10 @@ def _entries_create(
     texts, blobs = _embed(entries, encoder, texts)
     for entry in entries:
         entry.encoder_version = encoder.version
-        if connection.vendor == "postgresql":
-            # Computed by the INSERT itself, not by an UPDATE of the rows just inserted.
-            entry.search = SearchVector(
-                Value(entry.text), weight="A", config="english"
-            ) + SearchVector(Value(entry.title), weight="B", config="english")
-    created = ArchiveEntry.objects.bulk_create(entries)
+    if connection.vendor == "postgresql":
+        created = _pg_entries_insert(entries)
+    else:
+        created = ArchiveEntry.objects.bulk_create(entries)
     ArchiveVector.objects.bulk_create(
         ArchiveVector(entry=entry, embedding=blob)
         for entry, blob in zip(created, blobs, strict=True)
@@ -90,6 +86,44 @@ def _entries_create(
                 [(e.pk, e.text, e.title) for e in created],
             )
     return texts
+
+
+# The entries with their tsvector (what ``SearchVector("text", weight="A", config="english") +
+# SearchVector("title", weight="B", ...)`` computes) in one statement. Not ``bulk_create``: with
+# the tsvector as an expression per row, compiling it cost more of this process's CPU (4-6 ms for
+# 12 claims) than an UPDATE after the INSERT, and the UPDATE wrote every row twice.
+_PG_ENTRIES_INSERT = """
+INSERT INTO claims_archiveentry
+    (claim_id, factcheck_id, text, title, encoder_version, search, created_at)
+SELECT e.claim_id, e.factcheck_id, e.text, e.title, %s,
+       setweight(to_tsvector('english', e.text), 'A')
+       || setweight(to_tsvector('english', e.title), 'B'),
+       now()
+FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[])
+    AS e(claim_id, factcheck_id, text, title)
+RETURNING id, claim_id, factcheck_id
+"""
+
+
+def _pg_entries_insert(entries: list[ArchiveEntry]) -> list[ArchiveEntry]:
+    """``bulk_create(entries)`` on PostgreSQL, their ``search`` filled by the same INSERT."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PG_ENTRIES_INSERT,
+            [
+                entries[0].encoder_version if entries else "",
+                [e.claim_id for e in entries],
+                [e.factcheck_id for e in entries],
+                [e.text for e in entries],
+                [e.title for e in entries],
+            ],
+        )
+        # Each entry has its claim or its fact-check (one-to-one): that finds its new id.
+        ids = {(c, f): i for i, c, f in cursor.fetchall()}
+    for entry in entries:
+        entry.pk = ids[(entry.claim_id, entry.factcheck_id)]
+        entry._state.adding, entry._state.db = False, connection.alias
+    return entries
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.postgres.search import SearchVector
 
 from claims import services
 from claims.matching.encoder import sentence_encoder
@@ -235,3 +236,11 @@ def test_a_first_match_inserts_its_archive_entries_searchable_and_deletes_nothin
     later = _claim(LONG)
     _match(later)  # found through the full-text index the INSERT filled
     assert ClaimMatch.objects.get(claim=later).entry == claim.archive_entry
+    entries = ArchiveEntry.objects.filter(claim=claim)
+    computed = entries.annotate(
+        expected=SearchVector("text", weight="A", config="english")
+        + SearchVector("title", weight="B", config="english")
+    )
+    assert [(e.search, e.created_at is not None) for e in computed] == [
+        (e.expected, True) for e in computed
+    ]
