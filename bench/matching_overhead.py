@@ -160,7 +160,7 @@ def main() -> int:
 
     split_s = match_s = embed_s = 0.0
     claims = words = 0
-    agreement = [0, 0, 0, 0]
+    agreement = counts = [0, 0, 0, 0]
     articles = bodies(args.articles)
     # The first one (the sample article once more) warms up: spaCy and onnxruntime allocate.
     for number, body in enumerate([articles[0] + " Warm-up.", *articles]):
@@ -194,7 +194,6 @@ def main() -> int:
             for name in ("dev.jsonl", "train.jsonl")
             for line in (ARCHIVE.parent / name).read_text(encoding="utf-8").splitlines()
         ]
-        counts = [0, 0, 0, 0]
         for start in range(0, len(tweets), PER_ARTICLE):
             batch = tweets[start : start + PER_ARTICLE]
             found = split_agreement(batch, onnx.encode(batch), [frozenset()] * len(batch))
@@ -228,6 +227,9 @@ def main() -> int:
                 "match_cpu_s": round(match_s, 3),
                 "embed_cpu_s": round(embed_s, 3),
                 "share": round(share, 4),
+                # [pairs stored at split time, pairs with 100 candidates, in both, same lists]
+                "agreement_claims": agreement if args.agreement else None,
+                "agreement_tweets": counts if args.agreement else None,
                 "load_average": os.getloadavg(),
                 "measured_at": time.strftime("%Y-%m-%d %H:%M"),
             },
