@@ -160,7 +160,7 @@ def main() -> int:
 
     split_s = match_s = embed_s = 0.0
     claims = words = 0
-    agreement = counts = [0, 0, 0, 0]
+    agreement = [0, 0, 0, 0]
     articles = bodies(args.articles)
     # The first one (the sample article once more) warms up: spaCy and onnxruntime allocate.
     for number, body in enumerate([articles[0] + " Warm-up.", *articles]):
@@ -185,9 +185,10 @@ def main() -> int:
             )
             vectors, _ = unpack_vectors([bytes(blob) for *_, blob in rows])
             article_claims = frozenset(pk for pk, *_ in rows)
-            counts = split_agreement([t for _, t, _ in rows], vectors, [article_claims] * len(rows))
-            agreement = [a + b for a, b in zip(agreement, counts, strict=True)]
+            found = split_agreement([t for _, t, _ in rows], vectors, [article_claims] * len(rows))
+            agreement = [a + b for a, b in zip(agreement, found, strict=True)]
     share = match_s / split_s if split_s else 0.0
+    counts = [0, 0, 0, 0]
     if args.agreement:
         tweets = [
             json.loads(line)["text"]

@@ -72,9 +72,9 @@ def _entries_create(
     for entry in entries:
         entry.encoder_version = encoder.version
     if connection.vendor == "postgresql":
-        created = _pg_entries_insert(entries)
-    else:
-        created = ArchiveEntry.objects.bulk_create(entries)
+        _pg_entries_insert(entries, blobs)
+        return texts
+    created = ArchiveEntry.objects.bulk_create(entries)
     ArchiveVector.objects.bulk_create(
         ArchiveVector(entry=entry, embedding=blob)
         for entry, blob in zip(created, blobs, strict=True)
@@ -89,41 +89,55 @@ def _entries_create(
 
 
 # The entries with their tsvector (what ``SearchVector("text", weight="A", config="english") +
-# SearchVector("title", weight="B", ...)`` computes) in one statement. Not ``bulk_create``: with
-# the tsvector as an expression per row, compiling it cost more of this process's CPU (4-6 ms for
-# 12 claims) than an UPDATE after the INSERT, and the UPDATE wrote every row twice.
+# SearchVector("title", weight="B", ...)`` computes) and their vectors, in one statement. Not
+# ``bulk_create``: with the tsvector as an expression per row, compiling it cost more of this
+# process's CPU (4-6 ms for 12 claims) than an UPDATE after the INSERT, which wrote every row
+# twice; and the vectors would be a third round trip. An entry has its claim or its fact-check
+# (one-to-one, never both), so either id finds its row (the fact-check's negated, to join on one
+# key).
 _PG_ENTRIES_INSERT = """
-INSERT INTO claims_archiveentry
-    (claim_id, factcheck_id, text, title, encoder_version, search, created_at)
-SELECT e.claim_id, e.factcheck_id, e.text, e.title, %s,
-       setweight(to_tsvector('english', e.text), 'A')
-       || setweight(to_tsvector('english', e.title), 'B'),
-       now()
-FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[])
-    AS e(claim_id, factcheck_id, text, title)
-RETURNING id, claim_id, factcheck_id
+WITH given AS (
+    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::bytea[])
+        AS g(claim_id, factcheck_id, text, title, embedding)
+), entry AS (
+    INSERT INTO claims_archiveentry
+        (claim_id, factcheck_id, text, title, encoder_version, search, created_at)
+    SELECT claim_id, factcheck_id, text, title, %s,
+           setweight(to_tsvector('english', text), 'A')
+           || setweight(to_tsvector('english', title), 'B'),
+           now()
+    FROM given
+    RETURNING id, claim_id, factcheck_id
+), vector AS (
+    INSERT INTO claims_archivevector (entry_id, embedding)
+    SELECT entry.id, given.embedding
+    FROM entry JOIN given
+        ON coalesce(entry.claim_id, -entry.factcheck_id)
+         = coalesce(given.claim_id, -given.factcheck_id)
+)
+SELECT id, claim_id, factcheck_id FROM entry
 """
 
 
-def _pg_entries_insert(entries: list[ArchiveEntry]) -> list[ArchiveEntry]:
-    """``bulk_create(entries)`` on PostgreSQL, their ``search`` filled by the same INSERT."""
+def _pg_entries_insert(entries: list[ArchiveEntry], blobs: list[bytes]) -> None:
+    """``bulk_create`` of the entries and of their vectors (``blobs``) on PostgreSQL, the
+    entries' ``search`` filled by the same statement; sets the entries' ids."""
     with connection.cursor() as cursor:
         cursor.execute(
             _PG_ENTRIES_INSERT,
             [
-                entries[0].encoder_version if entries else "",
                 [e.claim_id for e in entries],
                 [e.factcheck_id for e in entries],
                 [e.text for e in entries],
                 [e.title for e in entries],
+                blobs,
+                entries[0].encoder_version if entries else "",
             ],
         )
-        # Each entry has its claim or its fact-check (one-to-one): that finds its new id.
         ids = {(c, f): i for i, c, f in cursor.fetchall()}
     for entry in entries:
         entry.pk = ids[(entry.claim_id, entry.factcheck_id)]
         entry._state.adding, entry._state.db = False, connection.alias
-    return entries
 
 
 @transaction.atomic

@@ -231,6 +231,8 @@ def test_a_first_match_inserts_its_archive_entries_searchable_and_deletes_nothin
         _match(claim)
     statements = [q["sql"].split(" ", 1)[0] for q in queries.captured_queries]
     assert "UPDATE" not in statements and "DELETE" not in statements
+    # The entries and their vectors go in by one statement (a WITH), no INSERT of their own.
+    assert not any(q["sql"].startswith("INSERT") for q in queries.captured_queries)
     # The claims' stored vectors come with the claims (joined), not from a query of their own.
     assert not any('FROM "claims_archivevector"' in q["sql"] for q in queries.captured_queries)
     later = _claim(LONG)
