@@ -45,6 +45,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--archive-size", type=int, help="fact-checks imported (default: all)")
     parser.add_argument("--articles", type=int, default=20, help="articles split and matched")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    parser.add_argument(
+        "--agreement",
+        action="store_true",
+        help="compare the matches stored at split time with those 100 candidates would give",
+    )
     args = parser.parse_args()
     if args.quick:
         args.archive_size, args.articles = args.archive_size or 500, min(args.articles, 3)
@@ -78,6 +83,33 @@ class TimedEncoder:
             self.cpu_s += time.process_time() - started
 
 
+def split_agreement(texts: list[str], vectors: Any, excluded: list[frozenset[int]]) -> list[int]:
+    """[pairs the split stores, pairs 100 candidates would give, pairs in both, texts whose ranked
+    matches are identical]: the split reads ``SPLIT_CANDIDATES`` lexical candidates per text."""
+    from django.conf import settings
+
+    from claims import selectors
+    from claims.matching.ranking import ranker
+    from claims.selectors.matching import CANDIDATES
+    from claims.services.matching import SPLIT_CANDIDATES
+
+    def kept(limit: int) -> list[list[int]]:
+        found = selectors.archive_candidate_features_many(texts=texts, vectors=vectors, limit=limit)
+        results = selectors.archive_match_many(
+            candidates=found,
+            ranker=ranker(),
+            limit=settings.FACTCHECK_MATCH_SUGGESTIONS,
+            exclude_claim_ids=excluded,
+            min_similarity=settings.FACTCHECK_MATCH_SUGGEST_SIMILARITY,
+        )
+        return [[r.entry.pk for r in rs] for rs in results]
+
+    split, full = kept(SPLIT_CANDIDATES), kept(CANDIDATES)
+    pairs = [{(n, e) for n, es in enumerate(side) for e in es} for side in (split, full)]
+    same = sum(a == b for a, b in zip(split, full, strict=True))
+    return [len(pairs[0]), len(pairs[1]), len(pairs[0] & pairs[1]), same]
+
+
 def backend_cpu(pid: int) -> float:
     """CPU seconds (user + system) of a PostgreSQL backend on this machine."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -103,8 +135,9 @@ def main() -> int:
     from claims import services
     from claims.matching.encoder import sentence_encoder
     from claims.matching.formats import parse_factchecks
-    from claims.matching.ranking import ranker
-    from claims.models import Article
+    from claims.matching.ranking import ranker, unpack_vectors
+    from claims.models import Article, Claim
+    from claims.selectors.matching import CANDIDATES
     from claims.text import content_hash
     from workers.nlp import extract_article, get_nlp, get_scorer
 
@@ -127,6 +160,7 @@ def main() -> int:
 
     split_s = match_s = embed_s = 0.0
     claims = words = 0
+    agreement = [0, 0, 0, 0]
     articles = bodies(args.articles)
     # The first one (the sample article once more) warms up: spaCy and onnxruntime allocate.
     for number, body in enumerate([articles[0] + " Warm-up.", *articles]):
@@ -143,7 +177,37 @@ def main() -> int:
         split_s, match_s = split_s + t1 - t0, match_s + t2 - t1
         embed_s += encoder.cpu_s - embedded
         claims, words = claims + outcome.claims, words + len(body.split())
+        if args.agreement:  # after the timing: the same claims, the same archive
+            rows = list(
+                Claim.objects.filter(article=article)
+                .order_by("position")
+                .values_list("pk", "text", "archive_entry__vector__embedding")
+            )
+            vectors, _ = unpack_vectors([bytes(blob) for *_, blob in rows])
+            article_claims = frozenset(pk for pk, *_ in rows)
+            found = split_agreement([t for _, t, _ in rows], vectors, [article_claims] * len(rows))
+            agreement = [a + b for a, b in zip(agreement, found, strict=True)]
     share = match_s / split_s if split_s else 0.0
+    counts = [0, 0, 0, 0]
+    if args.agreement:
+        tweets = [
+            json.loads(line)["text"]
+            for name in ("dev.jsonl", "train.jsonl")
+            for line in (ARCHIVE.parent / name).read_text(encoding="utf-8").splitlines()
+        ]
+        for start in range(0, len(tweets), PER_ARTICLE):
+            batch = tweets[start : start + PER_ARTICLE]
+            found = split_agreement(batch, onnx.encode(batch), [frozenset()] * len(batch))
+            counts = [a + b for a, b in zip(counts, found, strict=True)]
+        for what, (split, full, both, same), n in (
+            ("claims", agreement, claims),
+            ("dev+train tweets", counts, len(tweets)),
+        ):
+            print(
+                f"  stored matches, split's candidates vs {CANDIDATES}, {what}: "
+                f"{split} vs {full} pairs, {both} in both (recall {both / max(full, 1):.1%}); "
+                f"the same ranked list for {same} of {n}"
+            )
     print(
         f"{len(articles)} articles, {words:,} words, {claims} claims; archive {len(records):,}\n"
         f"  split (spaCy, scorer, claims stored)   {split_s:7.2f} CPU s\n"
@@ -164,6 +228,9 @@ def main() -> int:
                 "match_cpu_s": round(match_s, 3),
                 "embed_cpu_s": round(embed_s, 3),
                 "share": round(share, 4),
+                # [pairs stored at split time, pairs with 100 candidates, in both, same lists]
+                "agreement_claims": agreement if args.agreement else None,
+                "agreement_tweets": counts if args.agreement else None,
                 "load_average": os.getloadavg(),
                 "measured_at": time.strftime("%Y-%m-%d %H:%M"),
             },

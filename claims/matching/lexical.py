@@ -184,6 +184,7 @@ def fts5_candidates(
     *,
     table: str,
     limit: int,
+    per_term: int = PER_TERM,
 ) -> list[tuple[int, float]]:
     """SQLite's twin of the PostgreSQL query in ``claims.selectors.matching``: up to PER_TERM
     entries per term, ranked by BM25 over all the terms. ``execute(sql, params)`` runs SQL with
@@ -192,7 +193,7 @@ def fts5_candidates(
     (One statement with ``rowid IN (...)`` next to MATCH made FTS5 fifty times slower.)"""
     hits: set[int] = set()
     for term in terms:
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT {PER_TERM}"
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT {int(per_term)}"
         hits.update(int(row[0]) for row in execute(sql, [fts5_query([term])]))
     ranked = execute(
         f"SELECT rowid, -bm25({table}) FROM {table} WHERE {table} MATCH ? ORDER BY bm25({table})",

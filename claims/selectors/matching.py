@@ -1,5 +1,6 @@
 """Reads for matching: the archive's lexical candidates, re-ranked by the sentence embeddings."""
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,13 +55,14 @@ def archive_lexical_candidates(*, text: str, limit: int = CANDIDATES) -> list[Ca
 
 
 def archive_lexical_candidates_many(
-    *, texts: Sequence[str], limit: int = CANDIDATES
+    *, texts: Sequence[str], limit: int = CANDIDATES, per_term: int = PER_TERM
 ) -> list[list[Candidate]]:
     """``archive_lexical_candidates`` of each text, in two round trips on PostgreSQL however many
-    texts (an article's claims): their lexemes in one query, all their candidates in another."""
+    texts (an article's claims): their lexemes in one query, all their candidates in another.
+    ``per_term``: entries read per search term (fewer: fewer hits to rank)."""
     terms = [search_terms(text) for text in texts]
     if connection.vendor != "postgresql":
-        return [_sqlite_candidates(t, limit=limit) if t else [] for t in terms]
+        return [_sqlite_candidates(t, limit=limit, per_term=per_term) if t else [] for t in terms]
     found: list[list[Candidate]] = [[] for _ in texts]
     asked = [(n, " ".join(t)) for n, t in enumerate(terms) if t]
     if not asked:
@@ -76,23 +78,40 @@ def archive_lexical_candidates_many(
             for n, words in lexemes.items()
         }
         queries = [(n, " ".join(words)) for n, words in kept.items() if words]
-        if not queries:
-            return found
+    if not queries:
+        return found
+    with _binary_cursor() as cursor:
         cursor.execute(
             _PG_CANDIDATES,
             {
                 "numbers": [n for n, _ in queries],
                 "words": [w for _, w in queries],
-                "per_term": PER_TERM,
+                "per_term": per_term,
                 "limit": limit,
             },
         )
         for n, i, c, score, vector in cursor.fetchall():
-            found[int(n)].append((int(i), c, float(score), bytes(vector)))
+            found[n].append((i, c, score, vector))
     return found
 
 
-def _sqlite_candidates(terms: list[str], *, limit: int) -> list[Candidate]:
+def _binary_cursor() -> Any:
+    """A cursor whose results come in PostgreSQL's binary format, through Django's wrappers (so
+    the query is logged and counted like the others). Django's own cursors bind parameters on the
+    client, which only takes text results: then each candidate's stored vectors (1.5 KB) travel
+    as hex, encoded by the server and decoded here (half the client's CPU for the candidates)."""
+    import psycopg
+
+    connection.ensure_connection()
+    raw: Any = psycopg.Cursor(connection.connection)  # the stubs expect Django's wrapper here
+    raw.format = psycopg.pq.Format.BINARY
+    connection.validate_thread_sharing()
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+def _sqlite_candidates(terms: list[str], *, limit: int, per_term: int) -> list[Candidate]:
     """The FTS5 twin of the PostgreSQL query, then the candidates' embeddings."""
     with connection.cursor() as cursor:
 
@@ -112,7 +131,9 @@ def _sqlite_candidates(terms: list[str], *, limit: int) -> list[Candidate]:
             cursor.execute(sql.replace("?", "%s"), params)
             return list(cursor.fetchall())
 
-        found = fts5_candidates(execute, kept, table="claims_archiveentry_fts", limit=limit)
+        found = fts5_candidates(
+            execute, kept, table="claims_archiveentry_fts", limit=limit, per_term=per_term
+        )
     vectors = {
         entry_id: (claim_id, embedding)
         for entry_id, claim_id, embedding in ArchiveVector.objects.filter(
@@ -195,12 +216,18 @@ def archive_candidate_features(
 
 
 def archive_candidate_features_many(
-    *, texts: Sequence[str], vectors: np.ndarray
+    *,
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    limit: int = CANDIDATES,
+    per_term: int = PER_TERM,
 ) -> list[tuple[list[Candidate], np.ndarray]]:
     """``archive_candidate_features`` of each text (with its embedding), the candidates of all
-    of them read at once (``archive_lexical_candidates_many``)."""
+    of them read at once (``archive_lexical_candidates_many``, with its ``limit`` and
+    ``per_term``)."""
     out = []
-    for found, vector in zip(archive_lexical_candidates_many(texts=texts), vectors, strict=True):
+    read = archive_lexical_candidates_many(texts=texts, limit=limit, per_term=per_term)
+    for found, vector in zip(read, vectors, strict=True):
         stored_texts, titles = unpack_vectors([blob for *_, blob in found])
         lexical = np.array([f[2] for f in found], np.float32)
         out.append((found, features(vector, stored_texts, titles, lexical)))
@@ -226,54 +253,80 @@ def archive_match(
     ``min_similarity``: only entries at least this similar (cosine) are considered.
     ``candidates``: ``archive_candidate_features`` of the text, when the caller read them already
     (for all of an article's claims at once)."""
-    found, rows = candidates or archive_candidate_features(text=text, vector=vector)
-    if not found:
-        return []
+    return archive_match_many(
+        candidates=[candidates or archive_candidate_features(text=text, vector=vector)],
+        ranker=ranker,
+        limit=limit,
+        exclude_claim_ids=[exclude_claim_ids],
+        published_only=published_only,
+        min_similarity=min_similarity,
+    )[0]
+
+
+def archive_match_many(
+    *,
+    candidates: Sequence[tuple[list[Candidate], np.ndarray]],
+    ranker: Ranker,
+    limit: int = 5,
+    exclude_claim_ids: Sequence[frozenset[int]],
+    published_only: bool = False,
+    min_similarity: float | None = None,
+) -> list[list[MatchResult]]:
+    """``archive_match`` of several texts from their ``archive_candidate_features`` (an article's
+    claims, with the claims each must not match), in order: the best candidates of all of them
+    are loaded as rows together, a page each at a time, not in two queries per text."""
     # Weights fitted on this database's own lexical scores (ts_rank is not BM25).
-    scores = ranker.for_backend(connection.vendor).score(rows)
-    order = [
-        int(i)
-        for i in np.argsort(-scores, kind="stable")
-        if found[i][1] not in exclude_claim_ids
-        # Most new claims restate nothing: their candidates are never loaded as rows.
-        and (min_similarity is None or rows[i, 2] >= min_similarity)
-    ]
+    weights = ranker.for_backend(connection.vendor)
+    ranked = []
+    for (found, rows), excluded in zip(candidates, exclude_claim_ids, strict=True):
+        scores = weights.score(rows)
+        order = [
+            int(i)
+            for i in np.argsort(-scores, kind="stable")
+            if found[i][1] not in excluded
+            # Most new claims restate nothing: their candidates are never loaded as rows.
+            and (min_similarity is None or rows[i, 2] >= min_similarity)
+        ]
+        ranked.append((found, rows, scores, order))
+    results: list[list[MatchResult]] = [[] for _ in ranked]
     page = 2 * limit
-    results: list[MatchResult] = []
-    for start in range(0, len(order), page):
-        chunk = order[start : start + page]
+    for start in itertools.count(0, page):
+        chunks = {
+            k: order[start : start + page]
+            for k, (*_, order) in enumerate(ranked)
+            if len(results[k]) < limit and start < len(order)
+        }
+        if not chunks:
+            return results
         by_id = _entries_shown(
-            [found[i][0] for i in chunk],
-            exclude_claim_ids=exclude_claim_ids,
+            [ranked[k][0][i][0] for k, chunk in chunks.items() for i in chunk],
             published_only=published_only,
         )
-        for index in chunk:
-            entry = by_id.get(found[index][0])
-            if entry is None:
-                continue
-            shown: list[Verdict] = getattr(entry.claim, "shown", []) if entry.claim else []
-            results.append(
-                MatchResult(
-                    entry=entry,
-                    similarity=float(rows[index, 2]),
-                    score=float(scores[index]),
-                    verdict=shown[0] if shown else None,
-                    factcheck=entry.factcheck,
+        for k, chunk in chunks.items():
+            found, rows, scores, _ = ranked[k]
+            for index in chunk:
+                entry = by_id.get(found[index][0])
+                if entry is None or len(results[k]) == limit:
+                    continue
+                shown: list[Verdict] = getattr(entry.claim, "shown", []) if entry.claim else []
+                results[k].append(
+                    MatchResult(
+                        entry=entry,
+                        similarity=float(rows[index, 2]),
+                        score=float(scores[index]),
+                        verdict=shown[0] if shown else None,
+                        factcheck=entry.factcheck,
+                    )
                 )
-            )
-            if len(results) == limit:
-                return results
     return results
 
 
-def _entries_shown(
-    ids: list[int], *, exclude_claim_ids: frozenset[int], published_only: bool
-) -> dict[int, ArchiveEntry]:
-    """The entries among ``ids`` that may be shown, by id, with their claim's verdict at hand."""
+def _entries_shown(ids: list[int], *, published_only: bool) -> dict[int, ArchiveEntry]:
+    """The entries among ``ids`` that may be shown, by id, with their claim's verdict at hand.
+    (The claims a text must not match never get here: their candidates are dropped by id.)"""
     verdicts = Verdict.objects.filter(verdict_published_q() if published_only else Q_CURRENT)
     entries = (
         ArchiveEntry.objects.filter(pk__in=ids)
-        .exclude(claim_id__in=exclude_claim_ids)
         .select_related("claim", "factcheck")
         .prefetch_related(
             Prefetch("claim__verdicts", queryset=verdicts.order_by("-id"), to_attr="shown")

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 from celery import current_app
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 
 from claims.matching.encoder import DIMENSIONS, Encoder
@@ -27,14 +26,20 @@ from claims.models import (
 )
 from claims.selectors.matching import (
     Candidate,
+    archive_candidate_features,
     archive_candidate_features_many,
-    archive_match,
+    archive_match_many,
 )
 from claims.services.audit import audit_record_claim
 from claims.services.triage import claims_mark_duplicate
 from claims.services.verdicts import verdict_set
 
 MATCH_TASK_NAME = "workers.match_claims"
+# Lexical candidates re-ranked for a claim being split (``archive_match`` reads 100): only the
+# matches at or above the suggestion tier are stored, and those rank high lexically too. With 30,
+# the stored matches (entries and order) of the 997 dev and train tweets and of the overhead
+# bench's 243 claims were the same as with 100; with 20, one tweet lost one (README, Matching).
+SPLIT_CANDIDATES = 30
 logger = logging.getLogger(__name__)
 
 
@@ -66,24 +71,73 @@ def _entries_create(
     texts, blobs = _embed(entries, encoder, texts)
     for entry in entries:
         entry.encoder_version = encoder.version
+    if connection.vendor == "postgresql":
+        _pg_entries_insert(entries, blobs)
+        return texts
     created = ArchiveEntry.objects.bulk_create(entries)
     ArchiveVector.objects.bulk_create(
         ArchiveVector(entry=entry, embedding=blob)
         for entry, blob in zip(created, blobs, strict=True)
     )
-    ids = [e.pk for e in created]
-    if connection.vendor == "postgresql":
-        ArchiveEntry.objects.filter(pk__in=ids).update(
-            search=SearchVector("text", weight="A", config="english")
-            + SearchVector("title", weight="B", config="english")
-        )
-    elif connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO claims_archiveentry_fts(rowid, text, title) VALUES (%s, %s, %s)",
                 [(e.pk, e.text, e.title) for e in created],
             )
     return texts
+
+
+# The entries with their tsvector (what ``SearchVector("text", weight="A", config="english") +
+# SearchVector("title", weight="B", ...)`` computes) and their vectors, in one statement. Not
+# ``bulk_create``: with the tsvector as an expression per row, compiling it cost more of this
+# process's CPU (4-6 ms for 12 claims) than an UPDATE after the INSERT, which wrote every row
+# twice; and the vectors would be a third round trip. An entry has its claim or its fact-check
+# (one-to-one, never both), so either id finds its row (the fact-check's negated, to join on one
+# key).
+_PG_ENTRIES_INSERT = """
+WITH given AS (
+    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::bytea[])
+        AS g(claim_id, factcheck_id, text, title, embedding)
+), entry AS (
+    INSERT INTO claims_archiveentry
+        (claim_id, factcheck_id, text, title, encoder_version, search, created_at)
+    SELECT claim_id, factcheck_id, text, title, %s,
+           setweight(to_tsvector('english', text), 'A')
+           || setweight(to_tsvector('english', title), 'B'),
+           now()
+    FROM given
+    RETURNING id, claim_id, factcheck_id
+), vector AS (
+    INSERT INTO claims_archivevector (entry_id, embedding)
+    SELECT entry.id, given.embedding
+    FROM entry JOIN given
+        ON coalesce(entry.claim_id, -entry.factcheck_id)
+         = coalesce(given.claim_id, -given.factcheck_id)
+)
+SELECT id, claim_id, factcheck_id FROM entry
+"""
+
+
+def _pg_entries_insert(entries: list[ArchiveEntry], blobs: list[bytes]) -> None:
+    """``bulk_create`` of the entries and of their vectors (``blobs``) on PostgreSQL, the
+    entries' ``search`` filled by the same statement; sets the entries' ids."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PG_ENTRIES_INSERT,
+            [
+                [e.claim_id for e in entries],
+                [e.factcheck_id for e in entries],
+                [e.text for e in entries],
+                [e.title for e in entries],
+                blobs,
+                entries[0].encoder_version if entries else "",
+            ],
+        )
+        ids = {(c, f): i for i, c, f in cursor.fetchall()}
+    for entry in entries:
+        entry.pk = ids[(entry.claim_id, entry.factcheck_id)]
+        entry._state.adding, entry._state.db = False, connection.alias
 
 
 @transaction.atomic
@@ -147,32 +201,36 @@ def article_match_claims(*, article_id: int, encoder: Encoder, ranker: Ranker) -
     One transaction for the article (its claims locked together, no savepoint per claim): the
     round trips per claim are what matching adds to a split, more than the embedding."""
     with transaction.atomic():
+        # With their stored vectors, if any (a claim matched before): one query, not two.
         claims = list(
-            Claim.objects.select_for_update().filter(article_id=article_id).order_by("position")
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("archive_entry__vector")
+            .filter(article_id=article_id)
+            .order_by("position")
         )
         if not claims:
             return 0
-        vectors = _claims_vectors(claims, encoder)
-        ClaimMatch.objects.filter(claim__in=claims).delete()
-        same_article = frozenset(c.pk for c in claims)
+        vector_of = {
+            c.pk: getattr(getattr(c, "archive_entry", None), "vector", None) for c in claims
+        }
+        stored = {pk: bytes(v.embedding) for pk, v in vector_of.items() if v is not None}
+        vectors = _claims_vectors(claims, stored, encoder)
+        if stored:  # only a claim in the archive can have been matched
+            ClaimMatch.objects.filter(claim__in=claims).delete()
         # All the claims' candidates in two round trips, not two per claim.
-        found = archive_candidate_features_many(texts=[c.text for c in claims], vectors=vectors)
-        return sum(
-            _claim_store_matches(
-                claim, vector, ranker, exclude_claim_ids=same_article, candidates=candidates
-            )
-            for claim, vector, candidates in zip(claims, vectors, found, strict=True)
+        found = archive_candidate_features_many(
+            texts=[c.text for c in claims], vectors=vectors, limit=SPLIT_CANDIDATES
+        )
+        return _claims_store_matches(
+            claims, ranker, exclude_claim_ids=frozenset(c.pk for c in claims), candidates=found
         )
 
 
-def _claims_vectors(claims: Sequence[Claim], encoder: Encoder) -> np.ndarray:
+def _claims_vectors(
+    claims: Sequence[Claim], stored: dict[int, bytes], encoder: Encoder
+) -> np.ndarray:
     """The claims' text embeddings: the claims without an archive entry are embedded (one batch)
-    and stored; the others' stored vectors are read back, not computed again."""
-    stored = dict(
-        ArchiveVector.objects.filter(entry__claim__in=claims).values_list(
-            "entry__claim_id", "embedding"
-        )
-    )
+    and stored; the others' ``stored`` vectors (by claim id) are used, not computed again."""
     missing = [c for c in claims if c.pk not in stored]
     fresh = (
         _entries_create([ArchiveEntry(claim=c, text=c.text) for c in missing], encoder)
@@ -225,12 +283,13 @@ def claims_backfill_matches(
             Claim.objects.filter(article_id=article_id).values_list("id", flat=True)
         )
         found = archive_candidate_features_many(
-            texts=[claims[i].text for i in indexes], vectors=vectors[indexes]
+            texts=[claims[i].text for i in indexes],
+            vectors=vectors[indexes],
+            limit=SPLIT_CANDIDATES,
         )
-        for i, candidates in zip(indexes, found, strict=True):
-            matched += _claim_store_matches(
-                claims[i], vectors[i], ranker, exclude_claim_ids=siblings, candidates=candidates
-            )
+        matched += _claims_store_matches(
+            [claims[i] for i in indexes], ranker, exclude_claim_ids=siblings, candidates=found
+        )
     return BackfillSummary(articles=len(by_article), claims=len(claims), matched=matched)
 
 
@@ -276,52 +335,59 @@ def claim_store_matches(
     if claim is None:
         return 0
     ClaimMatch.objects.filter(claim=claim).delete()
-    return _claim_store_matches(claim, vector, ranker, exclude_claim_ids=exclude_claim_ids)
+    candidates = archive_candidate_features(text=claim.text, vector=vector)
+    return _claims_store_matches(
+        [claim], ranker, exclude_claim_ids=exclude_claim_ids, candidates=[candidates]
+    )
 
 
-def _claim_store_matches(
-    claim: Claim,
-    vector: np.ndarray,
+def _claims_store_matches(
+    claims: Sequence[Claim],
     ranker: Ranker,
     *,
     exclude_claim_ids: frozenset[int],
-    candidates: tuple[list[Candidate], np.ndarray] | None = None,
+    candidates: Sequence[tuple[list[Candidate], np.ndarray]],
 ) -> int:
-    """``claim_store_matches`` for a claim the caller has locked and cleared of its matches
-    (``candidates``: its ``archive_candidate_features`` when the caller read them already)."""
-    kept = archive_match(
+    """``claim_store_matches`` for claims the caller has locked and cleared of their matches, with
+    their ``archive_candidate_features``: their matches loaded and stored together (an article's
+    claims in a few queries, not a few per claim). None matches ``exclude_claim_ids`` or itself."""
+    found = archive_match_many(
         candidates=candidates,
-        text=claim.text,
-        vector=vector,
         ranker=ranker,
         limit=settings.FACTCHECK_MATCH_SUGGESTIONS,
-        exclude_claim_ids=exclude_claim_ids | {claim.pk},
+        exclude_claim_ids=[exclude_claim_ids | {claim.pk} for claim in claims],
         min_similarity=settings.FACTCHECK_MATCH_SUGGEST_SIMILARITY,
     )
-    link = next(
-        (
-            r
-            for r in kept
-            if r.entry.claim_id is not None
-            and r.similarity >= settings.FACTCHECK_MATCH_LINK_SIMILARITY
-            and len(claim.text.split()) >= settings.FACTCHECK_MATCH_LINK_MIN_WORDS
-        ),
-        None,
-    )
-    ClaimMatch.objects.bulk_create(
-        ClaimMatch(
-            claim=claim,
-            entry=r.entry,
-            rank=rank,
-            similarity=r.similarity,
-            tier=ClaimMatch.Tier.LINKED if r is link else ClaimMatch.Tier.SUGGESTED,
+    rows: list[ClaimMatch] = []
+    originals: dict[int, list[int]] = {}
+    for claim, kept in zip(claims, found, strict=True):
+        link = next(
+            (
+                r
+                for r in kept
+                if r.entry.claim_id is not None
+                and r.similarity >= settings.FACTCHECK_MATCH_LINK_SIMILARITY
+                and len(claim.text.split()) >= settings.FACTCHECK_MATCH_LINK_MIN_WORDS
+            ),
+            None,
         )
-        for rank, r in enumerate(kept, start=1)
-    )
-    if link is not None and claim.status == Claim.Status.NEW and claim.duplicate_of_id is None:
-        assert link.entry.claim_id is not None
-        claims_mark_duplicate(claim_ids=[claim.pk], original_id=link.entry.claim_id, by=None)
-    return len(kept)
+        rows.extend(
+            ClaimMatch(
+                claim=claim,
+                entry=r.entry,
+                rank=rank,
+                similarity=r.similarity,
+                tier=ClaimMatch.Tier.LINKED if r is link else ClaimMatch.Tier.SUGGESTED,
+            )
+            for rank, r in enumerate(kept, start=1)
+        )
+        if link is not None and claim.status == Claim.Status.NEW and claim.duplicate_of_id is None:
+            assert link.entry.claim_id is not None
+            originals.setdefault(link.entry.claim_id, []).append(claim.pk)
+    ClaimMatch.objects.bulk_create(rows)
+    for original_id, claim_ids in originals.items():
+        claims_mark_duplicate(claim_ids=claim_ids, original_id=original_id, by=None)
+    return len(rows)
 
 
 @transaction.atomic

@@ -66,3 +66,33 @@ def test_the_candidates_of_many_texts_read_at_once_are_each_texts_own():
     together = selectors.archive_lexical_candidates_many(texts=texts)
     assert together == [selectors.archive_lexical_candidates(text=t) for t in texts]
     assert together[1] == [] and all(together[i] for i in (0, 2, 3))
+
+
+def test_fewer_entries_per_search_term_and_fewer_candidates_are_read_when_asked():
+    _archive()
+    everything = selectors.archive_lexical_candidates(text=QUERY)
+    assert len(everything) == len(TEXTS)
+    # "flu" and "days" are in two entries each; one entry per term leaves at most one per term.
+    assert len(selectors.archive_lexical_candidates_many(texts=["flu days"], per_term=1)[0]) < 3
+    assert selectors.archive_lexical_candidates(text=QUERY, limit=1) == everything[:1]
+
+
+def test_an_articles_texts_are_matched_together_as_each_would_be_alone():
+    _archive()
+    texts = [QUERY, "A flu vaccine causes the flu", "Volcanoes erupt on Mars"]
+    vectors = sentence_encoder().encode(texts)
+    weights = Ranker((1.0, 0.0, 0.0, 0.1))
+    alone = [
+        selectors.archive_match(text=t, vector=v, ranker=weights, limit=2)
+        for t, v in zip(texts, vectors, strict=True)
+    ]
+    together = selectors.archive_match_many(
+        candidates=selectors.archive_candidate_features_many(texts=texts, vectors=vectors),
+        ranker=weights,
+        limit=2,
+        exclude_claim_ids=[frozenset()] * len(texts),
+    )
+    assert [[r.entry.pk for r in rs] for rs in together] == [
+        [r.entry.pk for r in rs] for rs in alone
+    ]
+    assert [len(rs) for rs in together] == [2, 2, 0]

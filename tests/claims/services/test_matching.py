@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.postgres.search import SearchVector
 
 from claims import services
 from claims.matching.encoder import sentence_encoder
@@ -147,7 +148,11 @@ def _queries_to_match(article) -> int:
     return len(queries)
 
 
-def test_an_articles_claims_are_matched_in_as_many_queries_however_many_claims() -> None:
+def test_an_articles_claims_are_matched_in_as_many_queries_however_many_claims(require) -> None:
+    from django.db import connection
+
+    # SQLite's FTS5 is asked once per text (and per search term), in process.
+    require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
     services.factchecks_import(records=[FACTCHECK], encoder=sentence_encoder())
     one, three = ArticleFactory(), ArticleFactory()
     ClaimFactory(article=one, text="Drinking vinegar cures the common cold.", position=0)
@@ -163,3 +168,81 @@ def test_an_articles_claims_are_matched_in_as_many_queries_however_many_claims()
     _queries_to_match(one), _queries_to_match(three)
     assert not ClaimMatch.objects.exists()
     assert _queries_to_match(three) == _queries_to_match(one)
+
+
+def test_a_split_ranks_only_the_first_lexical_candidates(monkeypatch) -> None:
+    earlier = _claim(LONG)
+    _match(earlier)
+    monkeypatch.setattr(services.matching, "SPLIT_CANDIDATES", 0)
+    later = _claim(LONG)
+    _match(later)
+    assert not ClaimMatch.objects.filter(claim=later).exists()
+    monkeypatch.setattr(services.matching, "SPLIT_CANDIDATES", 1)
+    _match(later)
+    assert ClaimMatch.objects.get(claim=later).entry.claim == earlier
+
+
+def test_an_articles_restatements_of_one_claim_are_linked_to_it_together() -> None:
+    earlier = _claim(LONG)
+    _match(earlier)
+    article = ArticleFactory()
+    twins = [ClaimFactory(article=article, text=LONG, position=p) for p in (0, 1)]
+    services.article_match_claims(
+        article_id=article.pk, encoder=sentence_encoder(), ranker=ranker()
+    )
+    for twin in twins:
+        twin.refresh_from_db()
+        assert twin.duplicate_of == earlier
+        assert ClaimMatch.objects.get(claim=twin).tier == ClaimMatch.Tier.LINKED
+
+
+def test_an_articles_suggestions_are_loaded_and_stored_in_as_many_queries_however_many(
+    require,
+) -> None:
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+    said = ["Inflation fell to two percent.", "Rents doubled in ten years.", "Crime rose sharply."]
+    for position, text in enumerate(said):
+        ClaimFactory(article=ArticleFactory(), text=text, position=position)  # the archive
+    one, three = ArticleFactory(), ArticleFactory()
+    ClaimFactory(article=one, text=said[0], position=0)
+    for position, text in enumerate(said):
+        ClaimFactory(article=three, text=text, position=position)
+    services.claims_backfill_matches(
+        article_ids=list(Claim.objects.values_list("article_id", flat=True).distinct()),
+        encoder=sentence_encoder(),
+        ranker=ranker(),
+    )
+    # Each claim of ``three`` has its suggestions now; matching again costs what ``one`` costs.
+    assert ClaimMatch.objects.filter(claim__article=three).values("claim").distinct().count() == 3
+    assert _queries_to_match(three) == _queries_to_match(one)
+
+
+def test_a_first_match_inserts_its_archive_entries_searchable_and_deletes_nothing(
+    require,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+    claim = _claim(LONG)
+    with CaptureQueriesContext(connection) as queries:
+        _match(claim)
+    statements = [q["sql"].split(" ", 1)[0] for q in queries.captured_queries]
+    assert "UPDATE" not in statements and "DELETE" not in statements
+    # The entries and their vectors go in by one statement (a WITH), no INSERT of their own.
+    assert not any(q["sql"].startswith("INSERT") for q in queries.captured_queries)
+    # The claims' stored vectors come with the claims (joined), not from a query of their own.
+    assert not any('FROM "claims_archivevector"' in q["sql"] for q in queries.captured_queries)
+    later = _claim(LONG)
+    _match(later)  # found through the full-text index the INSERT filled
+    assert ClaimMatch.objects.get(claim=later).entry == claim.archive_entry
+    entries = ArchiveEntry.objects.filter(claim=claim)
+    computed = entries.annotate(
+        expected=SearchVector("text", weight="A", config="english")
+        + SearchVector("title", weight="B", config="english")
+    )
+    assert [(e.search, e.created_at is not None) for e in computed] == [
+        (e.expected, True) for e in computed
+    ]

@@ -54,20 +54,20 @@ def test_a_batch_that_fails_half_way_writes_nothing_and_the_next_run_completes(
 ) -> None:
     first = ClaimFactory(article=ArticleFactory(), text=LONG)
     second = ClaimFactory(article=ArticleFactory(), text=LONG)
-    real = services.matching._claim_store_matches
+    real = services.matching._claims_store_matches
     calls: list[Claim] = []
 
-    def failing(claim, *args, **kwargs):
-        calls.append(claim)
+    def failing(claims, *args, **kwargs):
+        calls.append(claims[0])
         if len(calls) == 2:
             raise RuntimeError("worker killed")
-        return real(claim, *args, **kwargs)
+        return real(claims, *args, **kwargs)
 
-    monkeypatch.setattr(services.matching, "_claim_store_matches", failing)
+    monkeypatch.setattr(services.matching, "_claims_store_matches", failing)
     with pytest.raises(RuntimeError):
         _backfill([first.article_id, second.article_id])
     assert not ArchiveEntry.objects.exists() and not ClaimMatch.objects.exists()
-    monkeypatch.setattr(services.matching, "_claim_store_matches", real)
+    monkeypatch.setattr(services.matching, "_claims_store_matches", real)
     assert selectors.articles_to_backfill(after=0, limit=10) == [
         first.article_id,
         second.article_id,
