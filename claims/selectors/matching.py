@@ -373,9 +373,19 @@ def earlier_verdict_exists() -> Exists:
     return Exists(matches)
 
 
+def claim_archivable_q() -> Q:
+    """The claims that belong in the matching archive: those a reviewer may be shown (not "not
+    checkable": a greeting, a question, a fragment nothing else could replace) and any claim that
+    was judged. The others are neither embedded nor matched: a quarter of a split's claims, whose
+    matches nobody would see and whose entries could only be found for their verdict."""
+    judged = Verdict.objects.filter(claim=OuterRef("pk"))
+    return ~Q(kind=Claim.Kind.NOT_CHECKABLE) | Q(Exists(judged))
+
+
 def claims_without_archive_entry() -> QuerySet[Claim]:
-    """Claims not in the matching archive yet (stored before matching existed)."""
-    return Claim.objects.filter(archive_entry__isnull=True)
+    """Claims that belong in the matching archive and are not in it yet (stored before matching
+    existed, or judged after the split left them out)."""
+    return Claim.objects.filter(claim_archivable_q(), archive_entry__isnull=True)
 
 
 def articles_to_backfill(*, after: int, limit: int) -> list[int]:

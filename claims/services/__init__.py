@@ -69,12 +69,11 @@ from claims.services.idempotency import (
     idempotency_key_clean,
     verdict_set_once,
 )
+from claims.services.match_queue import MATCH_TASK_NAME, article_enqueue_match
 from claims.services.matching import (
-    MATCH_TASK_NAME,
     BackfillSummary,
     ImportSummary,
     archive_reembed,
-    article_enqueue_match,
     article_match_claims,
     claim_store_matches,
     claims_backfill_matches,

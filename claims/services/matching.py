@@ -1,13 +1,11 @@
 """Matching writes: the archive's entries (embedded once, indexed for search), imported
 fact-checks, the matches found for new claims (suggested or linked), and reusing a verdict."""
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -29,18 +27,18 @@ from claims.selectors.matching import (
     archive_candidate_features,
     archive_candidate_features_many,
     archive_match_many,
+    claim_archivable_q,
+    claims_without_archive_entry,
 )
 from claims.services.audit import audit_record_claim
 from claims.services.triage import claims_mark_duplicate
 from claims.services.verdicts import verdict_set
 
-MATCH_TASK_NAME = "workers.match_claims"
 # Lexical candidates re-ranked for a claim being split (``archive_match`` reads 100): only the
 # matches at or above the suggestion tier are stored, and those rank high lexically too. With 30,
 # the stored matches (entries and order) of the 997 dev and train tweets and of the overhead
 # bench's 243 claims were the same as with 100; with 20, one tweet lost one (README, Matching).
 SPLIT_CANDIDATES = 30
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -179,24 +177,10 @@ def factchecks_import(
     return ImportSummary(created=created, skipped=skipped)
 
 
-def article_enqueue_match(*, article_id: int) -> bool:
-    """Send the embedding/matching task on its own queue. Idempotent in effect (the task is).
-
-    False instead of raising when the broker is unreachable: the split stands, and re-splitting
-    the article sends the task again."""
-    try:
-        current_app.send_task(
-            MATCH_TASK_NAME, args=[article_id], queue=settings.FACTCHECK_MATCH_QUEUE
-        )
-    except Exception:  # the broker client raises many types; none may fail a split
-        logger.warning("could not queue matching for article %s", article_id, exc_info=True)
-        return False
-    return True
-
-
 def article_match_claims(*, article_id: int, encoder: Encoder, ranker: Ranker) -> int:
     """Embed an article's claims into the archive and store what each one matches. Idempotent:
-    claims already embedded are not embedded again, and their matches are replaced.
+    claims already embedded are not embedded again, and their matches are replaced. Claims that
+    are not checkable are left out until they are judged (``claim_archivable_q``).
 
     One transaction for the article (its claims locked together, no savepoint per claim): the
     round trips per claim are what matching adds to a split, more than the embedding."""
@@ -205,7 +189,7 @@ def article_match_claims(*, article_id: int, encoder: Encoder, ranker: Ranker) -
         claims = list(
             Claim.objects.select_for_update(of=("self",))
             .select_related("archive_entry__vector")
-            .filter(article_id=article_id)
+            .filter(claim_archivable_q(), article_id=article_id)
             .order_by("position")
         )
         if not claims:
@@ -262,8 +246,9 @@ def claims_backfill_matches(
     compared with the claims before it, as if it had been matched when it was split (a later
     restatement never becomes the original of an earlier claim)."""
     claims = list(
-        Claim.objects.select_for_update(of=("self",))
-        .filter(article_id__in=article_ids, archive_entry__isnull=True)
+        claims_without_archive_entry()
+        .select_for_update(of=("self",))
+        .filter(article_id__in=article_ids)
         .order_by("article_id", "position")
     )
     vectors = encoder.encode([c.text for c in claims]) if claims else None

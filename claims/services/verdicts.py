@@ -15,6 +15,7 @@ from claims.models import AuditEvent, Claim, Rating, Verdict, VerdictReview, ver
 from claims.services import events
 from claims.services.agreement import claim_blind_review_due
 from claims.services.audit import audit_record_claim
+from claims.services.match_queue import claim_archive_when_judged
 from claims.services.queue import (
     LEASE_FIELDS,
     claim_refuse_if_held_by_other,
@@ -141,6 +142,7 @@ def _verdict_add(
         published_at=now if publish else None,
         blind_review=blind,
     )
+    claim_archive_when_judged(claim=claim)
     # The history stays a chain (superseded_by is one-to-one): a published verdict replaced by a
     # pending one that is now settled reads published -> pending -> this one.
     chain = [v for v in (previous, pending) if v is not None]
