@@ -11,8 +11,10 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from claims import selectors
 from claims.forms import QueueFilterForm, VerdictForm
 from claims.models import Claim
+from claims.text import id_from_text
 
 # A query string is the client's to choose: at most this many distinct ones are kept per process.
 MAX_CACHED_QUERIES = 256
@@ -60,6 +62,35 @@ def _queue_filter_form(
     fields["all"] = format_html("{} {}", form["all"], form["all"].label)
     fields["article"] = format_html("{}", form["article"])
     return values, fields
+
+
+def queue_filters(values: dict[str, Any], *, user: Any) -> selectors.QueueFilters:
+    """The filter form's values as the queue selector takes them ("me" is ``user``)."""
+    assignee = values.get("assignee") or ""
+    assignee_id: int | None = None
+    if assignee == "none":
+        assignee_id = selectors.ASSIGNEE_NOBODY
+    elif assignee == "me":
+        assignee_id = user.pk
+    else:
+        assignee_id = id_from_text(assignee)
+    verdict = values.get("has_verdict")
+    return selectors.QueueFilters(
+        status=values.get("status") or None,
+        kind=values.get("kind") or None,
+        article_id=values.get("article"),
+        source=values.get("source") or None,
+        created_from=values.get("created_from"),
+        created_to=values.get("created_to"),
+        assignee_id=assignee_id,
+        score_min=values.get("score_min"),
+        score_max=values.get("score_max"),
+        has_verdict={"yes": True, "no": False}.get(verdict or ""),
+        earlier_verdict={"yes": True, "no": False}.get(values.get("earlier") or ""),
+        q=(values.get("q") or "").strip() or None,
+        show_hidden=bool(values.get("all")),
+        order="newest" if values.get("order") == "newest" else "score",
+    )
 
 
 def verdict_fields(form: VerdictForm) -> SafeString:
