@@ -34,9 +34,6 @@ SKIPPED_SESSION_KEY = "claims_skipped"
 MAX_SKIPPED = 50
 
 View = Callable[..., HttpResponse]
-# The queue's rows look labels up here (get_FOO_display() flattens the choices on every call).
-STATUS_LABELS = dict(Claim.Status.choices)
-KIND_LABELS = dict(Claim.Kind.choices)
 
 
 def _requires(permission: str) -> Callable[[View], View]:
@@ -96,8 +93,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "counts": selectors.claim_status_counts(filters=filters),
             "statuses": Claim.Status.choices,
-            "status_labels": STATUS_LABELS,
-            "kind_labels": KIND_LABELS,
+            "rows": page_parts.queue_rows(page.object_list),
             "querystring": query.urlencode(),
             "status_querystring": _without(query, "status", "all"),
         },
