@@ -4,6 +4,7 @@ the blank verdict form. Django renders every form widget through templates, abou
 the queue's thirteen filters cost more than its fifty rows. The rows themselves are written here
 in Python (``queue_rows``): the template engine spent about 0.15 ms a row on lookups and filters."""
 
+import html
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -12,8 +13,9 @@ from django.http import QueryDict
 from django.template.defaultfilters import floatformat, truncatechars
 from django.template.loader import render_to_string
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from claims import selectors
 from claims.forms import QueueFilterForm, VerdictForm
@@ -122,26 +124,28 @@ def _verdict_fields(form: VerdictForm) -> SafeString:
 
 def queue_rows(claims: Iterable[Claim]) -> SafeString:
     """The queue table's rows, each claim read as ``selectors.claim_queue`` loads it (with its
-    article and assignee). Every value is escaped as the template escaped it, and numbers and
-    titles go through the same filters (``floatformat``, ``truncatechars``, ``localize``)."""
+    article and assignee). Every value is escaped as the template escaped it (Django's
+    ``escape`` is ``html.escape``), and numbers and titles go through the same filters
+    (``floatformat``, ``truncatechars``, ``localize``)."""
     claim_path = url_path_maker("claims:claim")
     article_path = url_path_maker("claims:article")
-    esc = conditional_escape
+    language = get_language()
+    esc = html.escape
     rows = []
     for claim in claims:
         priority = ""
         if claim.priority:
             arrow = "▲" if claim.priority > 0 else "▼"
             priority = (
-                f' <span class="priority" title="Priority {esc(localize(claim.priority))}">'
+                f' <span class="priority" title="Priority {esc(str(localize(claim.priority)))}">'
                 f"{arrow}</span>"
             )
         article = claim.article
         source = f"<small>{esc(article.source)}</small>" if article.source else ""
-        assignee = f"<small>{esc(claim.assignee)}</small>" if claim.assignee else ""
+        assignee = f"<small>{esc(str(claim.assignee))}</small>" if claim.assignee else ""
         rows.append(
             "\n    <tr data-row>\n"
-            f'      <td class="score">{floatformat(claim.score, 2)}{priority}</td>\n'
+            f'      <td class="score">{_score_text(claim.score, language)}{priority}</td>\n'
             f'      <td class="claim-cell"><a href="{esc(claim_path(claim.pk))}" data-row-link>'
             f"{esc(claim.text)}</a></td>\n"
             f'      <td class="col-kind"><span class="kind kind-{esc(claim.kind)}">'
@@ -154,3 +158,9 @@ def queue_rows(claims: Iterable[Claim]) -> SafeString:
             "    </tr>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+@lru_cache(maxsize=4096)
+def _score_text(score: float, language: str | None) -> str:
+    """``{{ score|floatformat:2 }}`` (about 10 µs a call); the language is part of the key."""
+    return str(floatformat(score, 2))
