@@ -13,7 +13,8 @@ templates, queries, the rest of the view). The test client skips gunicorn's HTTP
 below the load test's CPU per request.
 
 Uses the smoke-sized bench database (20,000 claims; ``factcheck_bench_quick`` or
-BENCH_DATABASE_URL), filling it first when needed, as ``bench/reviewer_pages.py --quick`` does.
+BENCH_DATABASE_URL), filling it first when needed, as ``bench/reviewer_pages.py --quick`` does,
+then refreshes the stats rollup (the periodic task production runs), which the queue reads.
 """
 
 import argparse
@@ -67,6 +68,11 @@ def setup() -> Any:
 
     reviewer_pages.setup(argparse.Namespace(quick=True, claims=0, repeats=0))
     from django.contrib.auth import get_user_model
+
+    from claims import services
+
+    # As the beat schedule does in production: the queue's status tabs read the rollup.
+    services.stats_rollup_refresh()
 
     return get_user_model().objects.get(username="reviewer03")
 

@@ -34,9 +34,6 @@ SKIPPED_SESSION_KEY = "claims_skipped"
 MAX_SKIPPED = 50
 
 View = Callable[..., HttpResponse]
-# The queue's rows look labels up here (get_FOO_display() flattens the choices on every call).
-STATUS_LABELS = dict(Claim.Status.choices)
-KIND_LABELS = dict(Claim.Kind.choices)
 
 
 def _requires(permission: str) -> Callable[[View], View]:
@@ -73,7 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         sources=selectors.article_sources(),
         assignees=list(selectors.reviewer_list().values_list("pk", "username")),
     )
-    filters = _queue_filters(values, user=request.user)
+    filters = page_parts.queue_filters(values, user=request.user)
     if filters.q and len(filters.q.split()) > selectors.MAX_SEARCH_WORDS:
         messages.info(request, selectors.SEARCH_WORDS_CAPPED)
     paginator = selectors.BoundedPaginator(
@@ -96,8 +93,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "counts": selectors.claim_status_counts(filters=filters),
             "statuses": Claim.Status.choices,
-            "status_labels": STATUS_LABELS,
-            "kind_labels": KIND_LABELS,
+            "rows": page_parts.queue_rows(page.object_list),
             "querystring": query.urlencode(),
             "status_querystring": _without(query, "status", "all"),
         },
@@ -113,34 +109,6 @@ def _without(query: Any, *names: str) -> str:
     for name in names:
         query.pop(name, None)
     return str(query.urlencode())
-
-
-def _queue_filters(values: dict[str, Any], *, user: Any) -> selectors.QueueFilters:
-    assignee = values.get("assignee") or ""
-    assignee_id: int | None = None
-    if assignee == "none":
-        assignee_id = selectors.ASSIGNEE_NOBODY
-    elif assignee == "me":
-        assignee_id = user.pk
-    else:
-        assignee_id = id_from_text(assignee)
-    verdict = values.get("has_verdict")
-    return selectors.QueueFilters(
-        status=values.get("status") or None,
-        kind=values.get("kind") or None,
-        article_id=values.get("article"),
-        source=values.get("source") or None,
-        created_from=values.get("created_from"),
-        created_to=values.get("created_to"),
-        assignee_id=assignee_id,
-        score_min=values.get("score_min"),
-        score_max=values.get("score_max"),
-        has_verdict={"yes": True, "no": False}.get(verdict or ""),
-        earlier_verdict={"yes": True, "no": False}.get(values.get("earlier") or ""),
-        q=(values.get("q") or "").strip() or None,
-        show_hidden=bool(values.get("all")),
-        order="newest" if values.get("order") == "newest" else "score",
-    )
 
 
 # --- Leases: next, take, renew, skip, release -------------------------------------------------
@@ -239,13 +207,14 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
                     f"Verdict “{verdict.get_rating_display()}” saved on claim #{claim_id}.{waiting}",
                 )
                 return _open_next(request)
-    # Read only to show the page: a saved verdict goes straight on to the next claim.
+    # Read only to show the page: a saved verdict goes straight on to the next claim. The lists
+    # that the facts say are empty are not queried.
+    facts = selectors.claim_page_facts(claim_id=claim_id)
     claim = selectors.claim_get(claim_id=claim_id)
     now = timezone.now()
     held_by_me = claim.assignee_id == request.user.pk and claim.is_open
-    previous_id, next_id = selectors.claim_neighbours(claim=claim)
     editor = _is_editor(request)
-    verdicts = list(selectors.claim_verdict_history(claim=claim))
+    verdicts = list(selectors.claim_verdict_history(claim=claim)) if facts.has_verdicts else []
     # A blind second reviewer must not see the verdict (nor the audit lines naming its rating).
     blind = not editor and selectors.claim_blind_review_hidden(verdicts=verdicts, user=request.user)
     return render(
@@ -256,8 +225,11 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "blind": blind,
             "context": selectors.claim_context(claim=claim),
             "verdicts": [] if blind else verdicts,
-            "suggestions": list(selectors.claim_matching_verdicts(claim=claim)[:5]),
-            "checked_before": checked_before(claim),
+            "duplicates": list(claim.duplicates.all()) if facts.has_duplicates else [],
+            "suggestions": list(selectors.claim_matching_verdicts(claim=claim)[:5])
+            if facts.has_suggestions
+            else [],
+            "checked_before": checked_before(claim) if facts.has_matches else [],
             "form": form,
             "verdict_fields": page_parts.verdict_fields(form),
             "audit": [] if blind else selectors.audit_for_claim(claim=claim)[:50],
@@ -265,8 +237,8 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "held_by_other": claim.held_by_other(request.user, now=now),
             "is_open": claim.is_open,
             "renew_every": max(5, settings.FACTCHECK_LEASE_SECONDS // 3),
-            "previous_id": previous_id,
-            "next_id": next_id,
+            "previous_id": facts.previous_id,
+            "next_id": facts.next_id,
             "is_editor": editor,
             "assign_form": AssignForm(reviewers=selectors.reviewer_list()) if editor else None,
         },

@@ -56,6 +56,7 @@ from claims.selectors.common import (
 from claims.selectors.corrections import claim_rating_history
 from claims.selectors.dashboard import (
     ASSIGNEE_NOBODY,
+    ClaimPageFacts,
     QueueFilters,
     api_token_list,
     article_get,
@@ -65,7 +66,7 @@ from claims.selectors.dashboard import (
     claim_context,
     claim_get,
     claim_matching_verdicts,
-    claim_neighbours,
+    claim_page_facts,
     claim_queue,
     claim_status_counts,
     claim_verdict_history,
@@ -125,6 +126,7 @@ __all__ = [
     "BoundedPage",
     "BoundedPaginator",
     "ClaimApiFilters",
+    "ClaimPageFacts",
     "DashboardStats",
     "ExportTextRow",
     "MatchResult",
@@ -158,7 +160,7 @@ __all__ = [
     "claim_get",
     "claim_matches",
     "claim_matching_verdicts",
-    "claim_neighbours",
+    "claim_page_facts",
     "claim_queue",
     "claim_rating_history",
     "claim_status_counts",

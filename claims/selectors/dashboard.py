@@ -15,6 +15,7 @@ from claims.models import (
     Article,
     AuditEvent,
     Claim,
+    ClaimMatch,
     Verdict,
     VerdictReview,
     verdict_pending_q,
@@ -185,12 +186,65 @@ def reviewer_list() -> QuerySet[Any]:
 
 
 def claim_get(*, claim_id: int) -> Claim:
-    """One claim with its article, assignee, the claim it restates and the claims restating it.
-    (Its verdicts come from ``claim_verdict_history``.)"""
-    return (
-        Claim.objects.select_related("article", "assignee", "duplicate_of")
-        .prefetch_related("duplicates")
-        .get(pk=claim_id)
+    """One claim with its article and assignee. (The claims restating it are
+    ``claim.duplicates``; its verdicts come from ``claim_verdict_history``.)"""
+    return Claim.objects.select_related("article", "assignee").get(pk=claim_id)
+
+
+@dataclass(frozen=True)
+class ClaimPageFacts:
+    """What the claim page needs to know before it reads lists: its neighbours, and which of
+    its lists have anything in them (most are empty for a claim in the queue)."""
+
+    previous_id: int | None
+    next_id: int | None
+    has_duplicates: bool
+    has_verdicts: bool
+    has_matches: bool
+    # Current verdicts ``claim_matching_verdicts`` would list (same predicate).
+    has_suggestions: bool
+
+
+def claim_page_facts(*, claim_id: int) -> ClaimPageFacts:
+    """One query of index probes instead of one ORM query per empty list (each costs more CPU to
+    build than PostgreSQL spends answering it). ``Claim.DoesNotExist`` when there is no such
+    claim."""
+    claims = Claim._meta.db_table
+    verdicts = Verdict._meta.db_table
+    matches = ClaimMatch._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT
+                (SELECT p.id FROM {claims} p WHERE p.article_id = c.article_id
+                 AND p.position < c.position ORDER BY p.position DESC LIMIT 1),
+                (SELECT n.id FROM {claims} n WHERE n.article_id = c.article_id
+                 AND n.position > c.position ORDER BY n.position ASC LIMIT 1),
+                EXISTS (SELECT 1 FROM {claims} d WHERE d.duplicate_of_id = c.id),
+                EXISTS (SELECT 1 FROM {verdicts} v WHERE v.claim_id = c.id),
+                EXISTS (SELECT 1 FROM {matches} m WHERE m.claim_id = c.id),
+                EXISTS (
+                    SELECT 1 FROM {verdicts} s JOIN {claims} o ON o.id = s.claim_id
+                    WHERE s.is_current AND o.id <> c.id AND (
+                        o.duplicate_of_id = c.id
+                        OR (c.fingerprint <> '' AND o.fingerprint = c.fingerprint)
+                        OR o.id = c.duplicate_of_id
+                    )
+                )
+            FROM {claims} c WHERE c.id = %s
+            """,  # noqa: S608 - the table names are the models', not input
+            [claim_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Claim.DoesNotExist(f"No claim {claim_id}")
+    return ClaimPageFacts(
+        previous_id=row[0],
+        next_id=row[1],
+        has_duplicates=bool(row[2]),
+        has_verdicts=bool(row[3]),
+        has_matches=bool(row[4]),
+        has_suggestions=bool(row[5]),
     )
 
 
@@ -221,25 +275,6 @@ def claim_matching_verdicts(*, claim: Claim) -> QuerySet[Verdict]:
         .select_related("claim__article", "reviewer")
         .order_by("-created_at")
     )
-
-
-def claim_neighbours(*, claim: Claim) -> tuple[int | None, int | None]:
-    """The previous and next claim of the same article, by position: one query (two probes of
-    the article's (article, position) index)."""
-    table = Claim._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT
-                (SELECT id FROM {table} WHERE article_id = %s AND position < %s
-                 ORDER BY position DESC LIMIT 1),
-                (SELECT id FROM {table} WHERE article_id = %s AND position > %s
-                 ORDER BY position ASC LIMIT 1)
-            """,  # noqa: S608 - the table name is the model's, not input
-            [claim.article_id, claim.position, claim.article_id, claim.position],
-        )
-        row = cursor.fetchone()
-    return (row[0], row[1]) if row else (None, None)
 
 
 def claim_verdict_history(*, claim: Claim) -> QuerySet[Verdict]:

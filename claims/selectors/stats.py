@@ -32,13 +32,17 @@ class DashboardStats:
 
 def claim_status_counts_rollup(*, kinds_hidden: tuple[str, ...] = ()) -> dict[str, int] | None:
     """Claims per status at the last rollup, leaving out ``kinds_hidden``; None before the first."""
-    if not StatsRollup.objects.exists():
+    rows = list(
+        ClaimCount.objects.exclude(kind__in=kinds_hidden)
+        .values_list("status")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    # No rows: before the first rollup, or none of these claims at its last run.
+    if not rows and not StatsRollup.objects.exists():
         return None
     counts = {status: 0 for status in Claim.Status.values}
-    rows = (
-        ClaimCount.objects.exclude(kind__in=kinds_hidden).values_list("status").annotate(n=Sum("n"))
-    )
-    counts.update({status: int(n) for status, n in rows.order_by()})
+    counts.update({status: int(n) for status, n in rows})
     return counts
 
 

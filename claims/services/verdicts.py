@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import AuditEvent, Claim, Rating, Verdict, VerdictReview, verdict_pending_q
@@ -65,11 +66,16 @@ def verdict_set(
     Refused while someone else holds the claim, and while a verdict on it awaits a second review
     or is disputed: that one is reviewed, or settled by an editor, first."""
     rating, explanation, urls = _verdict_clean(rating, explanation, evidence_urls)
+    # The article comes along for its blind-review flag (claim_blind_review_due), without its
+    # body; only the claim's row is locked.
     claim = (
-        Claim.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=claim_id)
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("assignee", "article")
+        .defer("article__body")
+        .get(pk=claim_id)
     )
     claim_refuse_if_held_by_other(claim, user=reviewer)
-    pending = _pending(claim)
+    previous, pending = _current_and_pending(claim)
     if pending is not None:
         disputed = pending.reviews.filter(agrees=False).exists()
         raise ValidationError(
@@ -89,6 +95,7 @@ def verdict_set(
         urls=urls,
         publish=not (settings.FACTCHECK_REQUIRE_SECOND_REVIEW or blind),
         blind=blind,
+        locked=(previous, None),
     )
 
 
@@ -103,12 +110,17 @@ def _verdict_clean(
     return rating, explanation, evidence_urls_clean(evidence_urls)
 
 
-def _pending(claim: Claim) -> Verdict | None:
-    return (
-        Verdict.objects.select_for_update(of=("self",))
-        .filter(verdict_pending_q(), claim=claim)
-        .first()
-    )
+def _current_and_pending(claim: Claim) -> tuple[Verdict | None, Verdict | None]:
+    """The claim's current verdict and its newest pending one (often the same row), locked, in
+    one query."""
+    rows = list(
+        Verdict.objects.select_for_update(of=("self",)).filter(
+            Q(is_current=True) | verdict_pending_q(), claim=claim
+        )
+    )  # newest first (Verdict.Meta.ordering), as .first() picked each before
+    current = next((v for v in rows if v.is_current), None)
+    pending = next((v for v in rows if v.published_at is None and v.superseded_by_id is None), None)
+    return current, pending
 
 
 def _verdict_add(
@@ -120,13 +132,16 @@ def _verdict_add(
     urls: list[str],
     publish: bool,
     blind: bool = False,
+    locked: tuple[Verdict | None, Verdict | None] | None = None,
 ) -> Verdict:
     """Add a verdict to a locked claim. Published at once (``publish``), it supersedes the current
     verdict and any pending one; unpublished, it waits for review, and a published current verdict
-    stays current (partners keep seeing it) until the new one is published (``_publish``)."""
+    stays current (partners keep seeing it) until the new one is published (``_publish``).
+
+    ``locked``: the claim's current and pending verdicts when the caller has just read them
+    (``_current_and_pending``) in this transaction."""
     now = timezone.now()
-    previous = Verdict.objects.select_for_update().filter(claim=claim, is_current=True).first()
-    pending = _pending(claim)
+    previous, pending = locked if locked is not None else _current_and_pending(claim)
     keep_published = not publish and previous is not None and previous.published_at is not None
     if previous is not None and not keep_published:
         # Cleared before the insert: at most one current verdict per claim is a constraint.

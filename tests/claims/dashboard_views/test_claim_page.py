@@ -174,12 +174,12 @@ def test_the_claim_page_reads_the_claims_verdicts_once(reviewer_client, django_a
     claim = ClaimFactory()
     VerdictFactory(claim=claim, is_current=False)
     VerdictFactory(claim=claim)
-    # Session, user, permissions (one query), the claim with its article and assignee, the claims
-    # restating it, its neighbours (one query), its verdicts, their reviews, verdicts on the same claim
-    # elsewhere, its stored matches ("Checked before"), and its audit trail.
-    with django_assert_num_queries(11) as captured:
+    # Session, user, permissions (one query), the page's facts (neighbours, and which lists have
+    # rows: one query), the claim with its article and assignee, its verdicts, their reviews, and
+    # its audit trail. Nothing restates it, matches it or was judged elsewhere: not queried.
+    with django_assert_num_queries(8) as captured:
         response = reviewer_client.get(reverse("claims:claim", args=[claim.pk]))
     assert response.status_code == 200
     verdict_reads = [q["sql"] for q in captured if 'FROM "claims_verdict"' in q["sql"]]
-    # The history and the suggestions from elsewhere; no second read of the same verdicts.
-    assert len(verdict_reads) == 2, verdict_reads
+    # The history; no second read of the same verdicts.
+    assert len(verdict_reads) == 1, verdict_reads

@@ -49,3 +49,16 @@ def test_stats_count_claims_verdicts_days_reviewers_and_queue_age():
 def test_stats_are_none_until_the_first_rollup():
     ClaimFactory()
     assert selectors.dashboard_stats() is None
+
+
+def test_the_status_counts_are_none_before_the_first_rollup_and_zeros_after_one_of_no_claims():
+    assert selectors.claim_status_counts_rollup() is None
+    services.stats_rollup_refresh()
+    assert selectors.claim_status_counts_rollup() == {s: 0 for s in Claim.Status.values}
+    ClaimFactory(kind=Claim.Kind.NOT_CHECKABLE)
+    services.stats_rollup_refresh()
+    # Its only claims hidden: no rows left, yet the rollup ran.
+    hidden = (Claim.Kind.NOT_CHECKABLE,)
+    assert selectors.claim_status_counts_rollup(kinds_hidden=hidden) == {
+        s: 0 for s in Claim.Status.values
+    }
