@@ -35,6 +35,7 @@ INTERJECTING = frozenset({"—", "–", "-", "--", "("})
 SENTENTIAL_VERBS = frozenset({"be", "mean"})
 TIME_LABELS = frozenset({"DATE", "TIME"})
 FREE_RELATIVES = frozenset({"what", "why", "how", "where", "when"})
+BARE_NOUN_DEPS = frozenset({"det", "amod", "compound", "poss", "cc", "conj", "punct"})
 # "a dramatic increase", "a 122% rise": the size of a change, said of the clause.
 CHANGE_NOUNS = frozenset(
     {"increase", "decrease", "rise", "drop", "fall", "jump", "gain", "loss", "cut", "surge",
@@ -215,16 +216,20 @@ def _about_the_clause(appos: Token) -> bool:
     increase -": a change or a share comments on what the clause says, never on the name."""
     return (
         appos.lemma_.lower() in CHANGE_NOUNS
-        or appos.like_num
-        or appos.text in ("%", "percent")
+        # "— 64 percent of House Democrats —" says what a group is; a bare "122%" does not.
+        or (appos.text in ("%", "percent") and not any(c.lower_ == "of" for c in appos.children))
         or any(t.lemma_.lower() in CHANGE_NOUNS for t in appos.rights)
     )
 
 
 def _two_things(appos: Token, name: Token) -> bool:
-    """ "Both parties in Washington, the president and the Congress, ...": a list of two
-    determined nouns is not what one singular name is (it describes the plural noun before)."""
-    return name.tag_ != "NNPS" and any(
+    """ "Both parties in Washington, the president and the Congress, ...": a bare list of two
+    determined nouns is not what one singular name is (it describes the plural noun before).
+    A description with more to it ("an alliance forged through ... and a Cold War") is one
+    thing whatever the parser coordinated inside it."""
+    if name.tag_ == "NNPS" or any(c.dep_ not in BARE_NOUN_DEPS for c in appos.children):
+        return False
+    return any(
         c.dep_ == "conj" and any(d.dep_ == "det" for d in c.children) for c in appos.children
     )
 

@@ -63,3 +63,29 @@ def test_a_list_of_two_determined_nouns_is_not_what_one_name_is():
     assert "Zelensky is the president and commander in chief of Ukraine" in texts(
         "We met Zelensky, the president and commander in chief of Ukraine."
     )
+
+
+def test_a_date_set_off_after_a_name_is_still_what_the_name_is():
+    found = texts(
+        "While millions have already voted, Election Day, November 8th, is just 20 days away."
+    )
+    assert "Election Day is November 8th" in found
+
+
+def test_a_description_with_a_coordination_inside_it_is_still_an_apposition():
+    found = texts(
+        "We strongly support NATO, an alliance forged through the bonds of two world wars that "
+        "dethroned fascism, and a Cold War, and defeated communism."
+    )
+    assert "We strongly support NATO" in found
+    assert not any(t.startswith("We strongly support NATO and") for t in found)
+
+
+def test_a_share_of_a_group_is_still_what_the_group_is():
+    found = texts(
+        "Unfortunately, 123 Democrats in the House of Representatives — 64 percent of House "
+        "Democrats — have already formally co-sponsored this legislation."
+    )
+    assert (
+        "123 Democrats in the House of Representatives are 64 percent of House Democrats" in found
+    )
