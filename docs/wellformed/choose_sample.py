@@ -17,6 +17,15 @@ extractor atomic-5, drawn after the rules prompted by the held-out sample were i
         --exclude heldout_sentences.jsonl --claims fresh2.jsonl \\
         ct19.json:100 ct24-heldout-fold.json:80 > fresh2_sentences.jsonl
 
+The seventh (``fresh6``, seed 20, extractor atomic-8) drew from CT19 and from 120 CT24 train
+pseudo-documents (``dump_claims.py --draw 120 --seed 20``), excluding all six samples before:
+
+    python docs/wellformed/choose_sample.py --seed 20 --exclude sentences.jsonl \\
+        --exclude heldout_sentences.jsonl --exclude fresh2_sentences.jsonl \\
+        --exclude fresh3_sentences.jsonl --exclude fresh4_sentences.jsonl \\
+        --exclude fresh5_sentences.jsonl --claims fresh6.jsonl \\
+        ct19.json:75 ct24train-drawn.json:75 > fresh6_sentences.jsonl
+
 ``--claims`` writes every shown claim of the chosen sentences, one line each, with ``label`` and
 ``reason`` left empty for the reader to fill in (``GUIDE.md``).
 """

