@@ -178,16 +178,15 @@ def main() -> int:
         embed_s += encoder.cpu_s - embedded
         claims, words = claims + outcome.claims, words + len(body.split())
         if args.agreement:  # after the timing: the same claims, the same archive
-            # The claims in the archive: those not checkable are left out until judged.
-            rows = list(
-                Claim.objects.filter(article=article, archive_entry__vector__isnull=False)
+            claim_rows = list(
+                Claim.objects.filter(article=article)
                 .order_by("position")
                 .values_list("pk", "text", "archive_entry__vector__embedding")
             )
+            article_claims = frozenset(pk for pk, *_ in claim_rows)
+            # The claims in the archive: those not checkable are left out until judged.
+            rows = [row for row in claim_rows if row[2] is not None]
             vectors, _ = unpack_vectors([bytes(blob) for *_, blob in rows])
-            article_claims = frozenset(
-                Claim.objects.filter(article=article).values_list("pk", flat=True)
-            )
             found = split_agreement([t for _, t, _ in rows], vectors, [article_claims] * len(rows))
             agreement = [a + b for a, b in zip(agreement, found, strict=True)]
     share = match_s / split_s if split_s else 0.0

@@ -317,6 +317,11 @@ class Verdict(models.Model):
     def is_superseded(self) -> bool:
         return self.superseded_by_id is not None
 
+    @property
+    def is_pending(self) -> bool:
+        """The row-level twin of ``verdict_pending_q``."""
+        return self.published_at is None and self.superseded_by_id is None
+
 
 def verdict_published_q() -> Q:
     """Published: released (second review done, where required) and not superseded since.

@@ -9,8 +9,7 @@ from django.urls import get_script_prefix, reverse
 
 def url_path(name: str, pk: int) -> str:
     """``reverse(name, args=[pk])`` for a URL pattern whose one argument is an integer id."""
-    template = _path_template(name, get_script_prefix())
-    return template % pk if template else reverse(name, args=[pk])
+    return url_path_maker(name)(pk)
 
 
 def url_path_maker(name: str) -> Callable[[int], str]:

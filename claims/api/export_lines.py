@@ -22,7 +22,7 @@ from claims.claimreview import (
     correction_text,
 )
 from claims.models import CLAIMREVIEW_RATING_VALUES, Rating
-from claims.selectors import ExportTextRow
+from claims.selectors import ExportTextRow, json_column_value
 from claims.url_paths import url_path_maker
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -48,12 +48,6 @@ def _text_or_null(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
 
 
-def _correction(text: str) -> Any:
-    """The correction column's value, as ``verdict.correction`` reads it ("{}" is by far the
-    commonest and needs no decoding)."""
-    return {} if text == "{}" else json.loads(text)
-
-
 # What a rating shows, encoded once per export rather than once per row.
 _LABELS = {rating.value: _dumps(rating.label) for rating in Rating}
 _VALUES = {rating: _dumps(value) for rating, value in CLAIMREVIEW_RATING_VALUES.items()}
@@ -76,7 +70,7 @@ def ndjson_lines(rows: Iterable[ExportTextRow], *, publisher: Publisher) -> Iter
                 f'"updated_at": {enc(updated_at)}}}\n'
             )
             continue
-        correction = _correction(correction_json) or None
+        correction = json_column_value(correction_json) or None
         yield (
             f'{{"verdict_id": {pk}, "url": {enc(link)}, "rating": {enc(rating)}, '
             f'"rating_label": {_LABELS[rating]}, "rating_value": {_VALUES[rating]}, '
@@ -103,7 +97,7 @@ def csv_rows(rows: Iterable[ExportTextRow], *, publisher: Publisher) -> Iterator
         (pk, claim_id, rating, explanation, evidence_urls, _current, published_at, _created,
          updated_at, _correction_json, _superseded_by, text, kind, speaker, _is_org, article_id,
          title, url, source, author, published_on) = row  # fmt: skip
-        evidence = "" if evidence_urls == "[]" else " ".join(map(str, json.loads(evidence_urls)))
+        evidence = " ".join(map(str, json_column_value(evidence_urls)))
         yield [
             str(pk), guard(permalink(claim_id)), guard(rating), labels[rating], values[rating],
             guard(explanation), guard(evidence),
@@ -155,7 +149,7 @@ def claimreview_lines(
         date = f', "datePublished": {enc(published_on)}' if published_on else ""
         item = f'{{"@type": "Claim"{claim_author}{date}, "appearance": {appearance}}}}}'
         link = permalink(claim_id)
-        correction = _correction(correction_json) or {}
+        correction = json_column_value(correction_json) or {}
         published = published_at or created_at
         line = (
             f'{head}"@type": "ClaimReview", "@id": {enc(link + "#claimreview")}, '

@@ -1,7 +1,6 @@
 """/api/v1/verdicts/: list verdicts (the desk sees all, partners the published ones), give one,
 read one, and read a published one as schema.org ClaimReview JSON-LD."""
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -59,8 +58,8 @@ class VerdictListSerializer(serializers.ListSerializer):
                 published_at, created_at, updated_at = (
                     v.published_at_iso, v.created_at_iso, v.updated_at_iso
                 )  # fmt: skip
-                evidence_urls = _json_loads(v.evidence_urls_json)
-                correction = _json_loads(v.correction_json)
+                evidence_urls = selectors.json_column_value(v.evidence_urls_json)
+                correction = selectors.json_column_value(v.correction_json)
             else:
                 published_at = None if v.published_at is None else stamp(v.published_at)
                 created_at, updated_at = stamp(v.created_at), stamp(v.updated_at)
@@ -118,14 +117,6 @@ class _VerdictColumns:
         self.created_at = verdict.created_at
         self.updated_at = verdict.updated_at
         self.correction = verdict.correction
-
-
-def _json_loads(text: str) -> Any:
-    """A JSON column's text decoded as Django's JSONField decodes it (the empty list and object,
-    by far the commonest, without the decoder)."""
-    if text == "[]":
-        return []
-    return {} if text == "{}" else json.loads(text)
 
 
 def _stamps_in_utc() -> bool:

@@ -17,11 +17,8 @@ from django.db import connections, transaction
 from django.db.models import BooleanField, F, Func, TextField
 from django.db.models.functions import Cast
 
+from claims.claimreview import ORGANIZATION_LABELS
 from claims.selectors.api import IsoUtc, VerdictApiFilters, verdict_api_list
-
-# spaCy entity labels that name an organisation rather than a person (claims.claimreview has the
-# same set for the rows it builds itself; a test holds the two equal).
-SPEAKER_ORGANIZATION_LABELS = ("FAC", "GPE", "NORP", "ORG")
 
 
 class ExportTextRow(NamedTuple):
@@ -85,7 +82,7 @@ class SpeakerIsOrganization(Func):
         )
         params = (
             *speaker_params, *entities_params, *entities_params,
-            list(SPEAKER_ORGANIZATION_LABELS), *speaker_params,
+            sorted(ORGANIZATION_LABELS), *speaker_params,
         )  # fmt: skip
         return sql, params
 

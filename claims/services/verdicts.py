@@ -119,7 +119,7 @@ def _current_and_pending(claim: Claim) -> tuple[Verdict | None, Verdict | None]:
         )
     )  # newest first (Verdict.Meta.ordering), as .first() picked each before
     current = next((v for v in rows if v.is_current), None)
-    pending = next((v for v in rows if v.published_at is None and v.superseded_by_id is None), None)
+    pending = next((v for v in rows if v.is_pending), None)
     return current, pending
 
 

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from claims import selectors
 from claims.api import export_lines, exports
-from claims.claimreview import ORGANIZATION_LABELS, Publisher
+from claims.claimreview import Publisher
 from claims.models import Article, Claim, Rating, Verdict
-from claims.selectors.api_export import SPEAKER_ORGANIZATION_LABELS
 from tests.factories import ArticleFactory, ClaimFactory, ReviewerFactory, token_api_client
 
 pytestmark = pytest.mark.django_db
@@ -168,10 +167,6 @@ def test_a_publisher_without_a_url_is_written_alike(verdicts: list[Verdict]) -> 
         for v in objects
     ]
     assert list(export_lines.claimreview_lines(rows, publisher=plain)) == expected
-
-
-def test_the_speaker_labels_are_claimreviews_organisation_labels() -> None:
-    assert set(SPEAKER_ORGANIZATION_LABELS) == ORGANIZATION_LABELS
 
 
 @pytest.mark.parametrize(
