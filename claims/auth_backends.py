@@ -31,10 +31,10 @@ def _permission_sql() -> tuple[str, str]:
         f"SELECT ct.{column(content_type, 'app_label')}, p.{column(perm, 'codename')} "
         f"FROM {qn(perm.db_table)} p "
         f"JOIN {qn(content_type.db_table)} ct "
-        f"ON ct.{qn(content_type.pk.column)} = p.{column(perm, 'content_type')}"
+        f"ON ct.{column(content_type, content_type.pk.name)} = p.{column(perm, 'content_type')}"
     )
     granted = (
-        f"{every} WHERE p.{qn(perm.pk.column)} IN ("
+        f"{every} WHERE p.{column(perm, perm.pk.name)} IN ("
         f"SELECT up.{column(user_perm, 'permission')} FROM {qn(user_perm.db_table)} up "
         f"WHERE up.{column(user_perm, 'user')} = %s "
         "UNION "
