@@ -5,6 +5,7 @@ the queue's thirteen filters cost more than its fifty rows. The rows themselves 
 in Python (``queue_rows``): the template engine spent about 0.15 ms a row on lookups and filters."""
 
 import html
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -152,12 +153,21 @@ def queue_rows(claims: Iterable[Claim]) -> SafeString:
             f"{esc(KIND_LABELS.get(claim.kind, ''))}</span></td>\n"
             f'      <td class="col-speaker">{esc(claim.speaker)}</td>\n'
             f'      <td class="col-article"><a href="{esc(article_path(claim.article_id))}">'
-            f"{esc(truncatechars(article.title, 50))}</a>{source}</td>\n"
+            f"{esc(_title_text(article.title))}</a>{source}</td>\n"
             f'      <td><span class="badge status-{esc(claim.status)}">'
             f"{esc(STATUS_LABELS.get(claim.status, ''))}</span>{assignee}</td>\n"
             "    </tr>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+def _title_text(title: str, limit: int = 50) -> str:
+    """``{{ title|truncatechars:50 }}``. The filter walks every character to count the combining
+    ones; a title no longer than the limit and already in NFC (what the filter returns) comes
+    back unchanged, so it is returned as it is: about 0.3 ms of a queue page."""
+    if len(title) <= limit and unicodedata.is_normalized("NFC", title):
+        return title
+    return str(truncatechars(title, limit))
 
 
 @lru_cache(maxsize=4096)

@@ -3,6 +3,7 @@ template wrote: same markup, same escaping, same filters."""
 
 import pytest
 from django.template import engines
+from django.template.defaultfilters import truncatechars
 
 from claims import page_parts, selectors
 from claims.models import Claim
@@ -59,3 +60,20 @@ def test_the_queue_page_shows_its_rows(client, reviewer):
     client.force_login(reviewer)
     page = client.get("/").content.decode()
     assert f'<a href="/claims/{claim.pk}/" data-row-link>Inflation &lt;fell&gt; to 2%</a>' in page
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "",
+        "x" * 49,
+        "x" * 50,
+        "x" * 51,
+        "Cafe\u0301 prices",  # not NFC: the filter returns it composed
+        "e\u0301" * 50,  # 100 code points, 50 characters once composed
+        "a" * 48 + "\u0301\u0301\u0301" + "bcd",  # combining marks across the limit
+        "Budget <b>cuts</b> & a title well over fifty characters long, with more",
+    ],
+)
+def test_a_queue_title_is_what_the_truncatechars_filter_gives(title):
+    assert page_parts._title_text(title) == truncatechars(title, 50)
