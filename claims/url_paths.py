@@ -12,6 +12,17 @@ def url_path(name: str, pk: int) -> str:
     return url_path_maker(name)(pk)
 
 
+def url_path_plain(name: str) -> str:
+    """``reverse(name)`` for a URL pattern without arguments: every page's menu links, each
+    about 25 µs as a ``{% url %}`` tag, reversed once per process."""
+    return _plain_path(name, get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _plain_path(name: str, script_prefix: str) -> str:
+    return reverse(name)
+
+
 def url_path_maker(name: str) -> Callable[[int], str]:
     """``url_path`` for one pattern and many ids: the script prefix (asgiref's Local, about
     4 µs a read) read once, not once an id; for one response, whose prefix cannot change."""
