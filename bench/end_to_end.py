@@ -33,7 +33,7 @@ run ``2`` against run ``1`` (target >= 1.7x). During each worker run the RSS of 
 Celery main process and its pool child, from /proc/<pid>/status) is read every ``--rss-every``
 articles and printed as a curve (target: flat, under 700 MB), with the worker's PSS (the pages
 the pool child shares with its parent counted once: VmRSS counts them in both). The pool child
-is replaced every ``CELERY_WORKER_MAX_TASKS_PER_CHILD`` (500) tasks, as in production, which the
+is replaced every ``CELERY_WORKER_MAX_TASKS_PER_CHILD`` (2,000) tasks, as in production, which the
 curve shows. PyTorch is refused in every process, as in the venv ``make run`` builds (spaCy's
 thinc would import it where it is installed: about 200 MB more; ``--with-torch`` lets it).
 

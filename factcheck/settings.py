@@ -329,7 +329,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 500)
+# A worker's pool child is replaced after this many tasks, or sooner once its resident memory
+# passes the cap (KiB, checked after each task): a new child loads spaCy and the scorer again
+# (about 2 s), so it happens every 2,000 splits rather than every 500, and the cap keeps a
+# child's growth (about 35 MB over its first 500 splits) far under the 700 MB a worker may use.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 2000, minimum=1)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000, minimum=100_000
+)
 # Celery closes the worker's database connection around every task unless this is set; with it,
 # only every this many tasks, and factcheck/celery.py applies CONN_MAX_AGE and drops a broken
 # connection around each task as Django does around a request.

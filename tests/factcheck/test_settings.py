@@ -40,3 +40,11 @@ def test_the_sweep_has_a_queue_of_its_own_which_every_worker_reads_by_default():
     assert app.amqp.router.route({}, "workers.match_claims")["queue"].name == "matching"
     # A worker started without -Q consumes every queue in task_queues.
     assert set(app.amqp.queues) == {"celery", "sweep", "matching"}
+
+
+def test_a_pool_child_is_replaced_on_its_task_count_or_its_memory_whichever_comes_first():
+    assert app.conf.worker_max_tasks_per_child == 2000
+    assert app.conf.worker_max_memory_per_child == 600_000  # KiB, under the 700 MB a worker may use
+    result = _load_settings(CELERY_WORKER_MAX_MEMORY_PER_CHILD="5000")
+    assert result.returncode != 0
+    assert "CELERY_WORKER_MAX_MEMORY_PER_CHILD" in result.stderr
